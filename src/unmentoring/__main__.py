@@ -1,0 +1,5 @@
+import sys
+
+from unmentoring.cli import main
+
+sys.exit(main())

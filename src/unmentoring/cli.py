@@ -1,0 +1,33 @@
+"""The ``unmentoring`` console script.
+
+It is the project's ``manage.py``: every Django management command runs
+through it. ``unmentoring match`` is the exception: it is the pure matching
+engine's command line and must start without importing Django.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+PURE_COMMANDS = {"match": "unmentoring.matching.cli"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args and args[0] in PURE_COMMANDS:
+        from importlib import import_module
+
+        return import_module(PURE_COMMANDS[args[0]]).main(args[1:])
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unmentoring.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["unmentoring", *args])
+    if not args or args[0] in {"help", "--help", "-h"}:
+        print("\n[unmentoring (no Django)]\n    match")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
