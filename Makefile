@@ -1,0 +1,51 @@
+# Two commands: `make run` (install, build, migrate, demo, serve) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 || echo $(HOME)/.pyenv/versions/3.12.1/bin/python3.12)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: run test install install-test assets migrate demo clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+build/static/app.css: node_modules/.package-lock.json $(shell find assets -type f 2>/dev/null) scripts/build-assets.mjs
+	npm run --silent build
+
+assets: build/static/app.css
+
+migrate: install
+	$(BIN)/unmentoring migrate --no-input -v 0
+
+demo: migrate
+	DEMO_MODE=1 $(BIN)/unmentoring demo --if-empty
+
+run: install assets demo
+	$(BIN)/unmentoring collectstatic --no-input -v 0
+	DEMO_MODE=$${DEMO_MODE:-1} $(BIN)/unmentoring serve --port $(PORT)
+
+test: install-test assets
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules build var

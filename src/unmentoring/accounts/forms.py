@@ -1,0 +1,31 @@
+from django import forms
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will email you a link to sign in. It works once, for 15 minutes.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+    )
+
+
+class PersonDetailsForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Enter your full name", "max_length": "Full name must be 120 characters or fewer"},
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand that my account and contact details will be deleted and this cannot be undone",
+        error_messages={"required": "Select to confirm you want to delete your account"},
+    )

@@ -1,0 +1,168 @@
+"""Writes for people: sign-in links, confirmation, export and erasure."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from sesame.utils import get_query_string, get_token
+
+from unmentoring.accounts.models import LinkRequest, Person
+from unmentoring.core.links import absolute_url
+from unmentoring.core.services import audit_record
+from unmentoring.notifications.services import message_queue
+
+CONFIRM_SCOPE = "confirm"
+
+
+class Throttled(Exception):
+    def __init__(self, retry_after: timedelta):
+        self.retry_after = retry_after
+        super().__init__(f"Too many requests; try again in {self.retry_after_minutes} minutes")
+
+    @property
+    def retry_after_minutes(self) -> int:
+        return max(1, math.ceil(self.retry_after.total_seconds() / 60))
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def link_request_record(*, kind: str, email: str, ip: str | None, now: datetime | None = None) -> None:
+    """Count a request that emails a link; raise Throttled past the per-address or per-IP limit.
+
+    The limit applies whether or not the address is registered, so its
+    response never reveals which addresses we hold.
+    """
+    now = now or timezone.now()
+    window = timedelta(seconds=settings.SIGN_IN_LIMIT_WINDOW_SECONDS)
+    recent = LinkRequest.objects.filter(created_at__gt=now - window)
+    email = normalise_email(email)
+    for queryset, limit in (
+        (recent.filter(email=email), settings.SIGN_IN_LIMIT_PER_ADDRESS),
+        (recent.filter(ip=ip) if ip else recent.none(), settings.SIGN_IN_LIMIT_PER_IP),
+    ):
+        times = list(queryset.order_by("-created_at").values_list("created_at", flat=True)[:limit])
+        if len(times) >= limit:
+            raise Throttled(retry_after=times[-1] + window - now)
+    LinkRequest.objects.create(kind=kind, email=email, ip=ip, created_at=now)
+
+
+def link_requests_purge(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.SIGN_IN_LIMIT_WINDOW_SECONDS)
+    deleted, _ = LinkRequest.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def sign_in_link(person: Person, *, next_url: str = "") -> str:
+    query = get_query_string(person)[1:]
+    if next_url:
+        query += "&" + urlencode({"next": next_url})
+    return absolute_url("accounts:sign-in-link", query=query)
+
+
+def confirm_link(person: Person) -> str:
+    return absolute_url(
+        "accounts:confirm",
+        query=urlencode({settings.SESAME_TOKEN_NAME: get_token(person, scope=CONFIRM_SCOPE)}),
+    )
+
+
+def sign_in_request(*, email: str, ip: str | None, now: datetime | None = None) -> None:
+    """Email a sign-in link if the address belongs to someone; do the same visible thing either way."""
+    link_request_record(kind=LinkRequest.Kind.SIGN_IN, email=email, ip=ip, now=now)
+    person = Person.objects.get_by_email(email)
+    if person is None or not person.is_active:
+        return
+    message_queue(
+        template="sign_in",
+        to_email=person.email,
+        person=person,
+        idempotency_key=f"sign-in:{person.pk}:{uuid.uuid4()}",
+        context={
+            "person": person,
+            "link": sign_in_link(person),
+            "minutes": settings.SESAME_MAX_AGE // 60,
+            "unconfirmed": not person.is_confirmed,
+        },
+    )
+
+
+@transaction.atomic
+def person_confirm_email(*, person: Person, now: datetime | None = None) -> list:
+    """Mark the address as verified and confirm every membership waiting on it."""
+    from unmentoring.programmes.models import Membership
+
+    now = now or timezone.now()
+    if person.email_confirmed_at is None:
+        person.email_confirmed_at = now
+        person.save(update_fields=["email_confirmed_at"])
+    waiting = list(Membership.objects.filter(person=person, confirmed_at__isnull=True).select_related("programme"))
+    for membership in waiting:
+        membership.confirmed_at = now
+        membership.save(update_fields=["confirmed_at", "updated_at"])
+    return waiting
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    full_name: str
+
+
+@transaction.atomic
+def person_update(*, person: Person, details: PersonDetails) -> Person:
+    person.full_name = details.full_name
+    person.save(update_fields=["full_name"])
+    return person
+
+
+def person_export(*, person: Person) -> dict:
+    """Everything held about one person, as plain data for a JSON download."""
+    from unmentoring.programmes.selectors import memberships_for_export
+    from unmentoring.notifications.selectors import messages_for_export
+
+    def when(value):
+        return value.isoformat() if value else None
+
+    audit_record(actor=person, action="person.export", subject=f"person:{person.pk}")
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "person": {
+            "full_name": person.full_name,
+            "email": person.email,
+            "email_confirmed_at": when(person.email_confirmed_at),
+            "created_at": when(person.created_at),
+            "last_sign_in_at": when(person.last_login),
+        },
+        "memberships": memberships_for_export(person=person),
+        "messages": messages_for_export(person=person),
+        "sign_in_requests": [
+            {"kind": kind, "at": when(at)}
+            for kind, at in LinkRequest.objects.filter(email=person.email).values_list("kind", "created_at")
+        ],
+    }
+
+
+@transaction.atomic
+def person_erase(*, person: Person) -> None:
+    """Delete a person and everything that identifies them.
+
+    Memberships go with the person; messages addressed to them and throttle
+    records of their address are deleted too. The audit record keeps only an id.
+    """
+    from unmentoring.notifications.models import Message
+
+    person_id = person.pk
+    Message.objects.filter(person=person).delete()
+    Message.objects.filter(to_email__iexact=person.email).delete()
+    LinkRequest.objects.filter(email=person.email).delete()
+    person.delete()
+    audit_record(actor=None, action="person.erase", subject=f"person:{person_id}")

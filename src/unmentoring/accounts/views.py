@@ -1,0 +1,126 @@
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from sesame.utils import get_user
+
+from unmentoring.accounts import services
+from unmentoring.accounts.forms import DeleteAccountForm, PersonDetailsForm, SignInForm
+from unmentoring.core.views import client_ip, too_many_requests
+from unmentoring.programmes.selectors import memberships_of
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request):
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_in_request(email=form.cleaned_data["email"], ip=client_ip(request))
+        except services.Throttled as throttled:
+            return too_many_requests(request, retry_after_minutes=throttled.retry_after_minutes)
+        return redirect("accounts:check-email")
+    return render(request, "accounts/sign_in.html", {"form": form})
+
+
+def check_email(request):
+    return render(request, "accounts/check_email.html")
+
+
+def _safe_next(request, value: str) -> str:
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return value
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_link(request):
+    """GET shows a button; only the POST uses the link, so mail scanners that follow links cannot spend it."""
+    token = request.POST.get(settings.SESAME_TOKEN_NAME) or request.GET.get(settings.SESAME_TOKEN_NAME, "")
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    if request.method == "GET":
+        valid = get_user(token, update_last_login=False) is not None if token else False
+        return render(
+            request, "accounts/sign_in_link.html", {"token": token, "next": next_url, "valid": valid}, status=200 if valid else 400
+        )
+    # login() below updates last_login, which spends this and every earlier link.
+    person = get_user(token, update_last_login=False) if token else None
+    if person is None:
+        return render(request, "accounts/sign_in_link.html", {"valid": False}, status=400)
+    services.person_confirm_email(person=person)
+    login(request, person, backend="sesame.backends.ModelBackend")
+    return redirect(next_url or "accounts:home")
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request):
+    """Confirm an email address from the sign-up email (by POST, for the same reason as sign-in)."""
+    token = request.POST.get(settings.SESAME_TOKEN_NAME) or request.GET.get(settings.SESAME_TOKEN_NAME, "")
+    scope, max_age = services.CONFIRM_SCOPE, timedelta(days=settings.SIGN_UP_CONFIRM_DAYS)
+    if request.method == "GET":
+        person = get_user(token, scope=scope, max_age=max_age, update_last_login=False) if token else None
+        waiting = list(person.memberships.filter(confirmed_at__isnull=True).select_related("programme")) if person else []
+        return render(
+            request,
+            "accounts/confirm.html",
+            {"token": token, "valid": person is not None, "person": person, "waiting": waiting},
+            status=200 if person else 400,
+        )
+    person = get_user(token, scope=scope, max_age=max_age, update_last_login=False) if token else None
+    if person is None:
+        return render(request, "accounts/confirm.html", {"valid": False}, status=400)
+    confirmed = services.person_confirm_email(person=person)
+    login(request, person, backend="sesame.backends.ModelBackend")
+    names = ", ".join(m.programme.name for m in confirmed) or "your account"
+    messages.success(request, f"Email address confirmed. You are signed up to {names}.")
+    return redirect("accounts:home")
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    messages.success(request, "You have signed out.")
+    return redirect("core:home")
+
+
+@login_required
+def home(request):
+    return render(request, "accounts/home.html", {"memberships": memberships_of(person=request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def details(request):
+    form = PersonDetailsForm(request.POST or None, initial={"full_name": request.user.full_name})
+    if request.method == "POST" and form.is_valid():
+        services.person_update(person=request.user, details=services.PersonDetails(**form.cleaned_data))
+        messages.success(request, "Your name has been updated.")
+        return redirect("accounts:home")
+    return render(request, "accounts/details.html", {"form": form})
+
+
+@login_required
+def download_data(request):
+    data = services.person_export(person=request.user)
+    response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="unmentoring-my-data.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = request.user
+        logout(request)
+        services.person_erase(person=person)
+        messages.success(request, "Your account has been deleted.")
+        return redirect("core:home")
+    return render(request, "accounts/delete.html", {"form": form})

@@ -1,0 +1,59 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the web app (gunicorn), the task worker and the scheduler together. Ctrl-C stops them all."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=settings.PORT)
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        parser.add_argument("--tick-every", type=int, default=60, metavar="SECONDS")
+
+    def handle(self, *args, host, port, workers, tick_every, **options):
+        if workers < 1 or tick_every < 1 or not 0 < port < 65536:
+            self.stderr.write("--workers and --tick-every must be at least 1, --port 1 to 65535")
+            sys.exit(2)
+        python = sys.executable
+        commands = {
+            "web": [python, "-m", "gunicorn", "unmentoring.wsgi:application", "--bind", f"{host}:{port}",
+                    "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10"],
+            "worker": [python, "-m", "unmentoring", "db_worker", "--interval", "1", "--no-reload"],
+            "scheduler": [python, "-m", "unmentoring", "tick", "--loop", str(tick_every)],
+        }
+        children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        self.stdout.write(f"Unmentoring is running on http://{host}:{port}/ (web, worker, scheduler). Press Ctrl-C to stop.")
+
+        def stop(*_):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        exit_code = 0
+        try:
+            while True:
+                for name, child in children.items():
+                    if child.poll() is not None:
+                        self.stderr.write(f"{name} exited with code {child.returncode}; stopping the others.")
+                        exit_code = child.returncode or 1
+                        raise KeyboardInterrupt
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in children.values():
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 15
+            for child in children.values():
+                try:
+                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        sys.exit(exit_code)

@@ -1,0 +1,36 @@
+import time
+from datetime import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from unmentoring.core.periodic import tick
+
+
+def parse_moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--now: {value!r} is not a date and time like 2027-01-08T09:00") from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+class Command(BaseCommand):
+    help = "Do whatever is due now (deliver mail, end pauses, purge stale sign-ups). Safe to run often: run it from cron or a systemd timer."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--now", type=str, help="Act as if it were this moment (ISO 8601, e.g. 2027-01-08T09:00, in TIME_ZONE if no offset).")
+        parser.add_argument("--loop", type=int, metavar="SECONDS", help="Keep ticking every SECONDS seconds (what `unmentoring serve` runs).")
+
+    def handle(self, *args, now=None, loop=None, **options):
+        moment = parse_moment(now) if now else None
+        if loop is not None and loop < 1:
+            raise CommandError("--loop must be at least 1 second")
+        if loop is not None and moment is not None:
+            raise CommandError("--now and --loop cannot be used together")
+        while True:
+            results = tick(now=moment)
+            self.stdout.write(" ".join(f"{name}={count}" for name, count in results.items()))
+            if loop is None:
+                return
+            time.sleep(loop)

@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.shortcuts import render
+from django.template.loader import get_template
+from django.http import HttpResponseServerError
+
+from unmentoring.programmes.selectors import programmes_listed
+
+
+def home(request):
+    return render(request, "core/home.html", {"programmes": programmes_listed()})
+
+
+def privacy(request):
+    return render(request, "core/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "core/accessibility.html")
+
+
+def client_ip(request) -> str | None:
+    """The caller's address; behind TRUSTED_PROXY_COUNT proxies, taken from X-Forwarded-For."""
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR")
+
+
+def too_many_requests(request, *, retry_after_minutes: int):
+    response = render(request, "429.html", {"retry_after_minutes": retry_after_minutes}, status=429)
+    response["Retry-After"] = str(retry_after_minutes * 60)
+    return response
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return HttpResponseServerError(get_template("500.html").render())
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from unmentoring.notifications.enums import MessageStatus
+
+
+class Message(models.Model):
+    """One email in the outbox, rendered when queued and delivered by a background task.
+
+    The idempotency key makes queueing the same message twice a no-op, so a
+    retried request or a re-run job never sends anything twice.
+    """
+
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    template = models.CharField(max_length=100)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    to_email = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=250)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    headers = models.JSONField(default=dict, blank=True)
+    # [{"filename": ..., "content_type": ..., "content": <str>}]
+    attachments = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="message_due")]
+
+    def __str__(self) -> str:
+        return f"{self.template} to {self.to_email} ({self.status})"

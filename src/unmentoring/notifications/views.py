@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from unmentoring.notifications.models import Message
+from unmentoring.notifications.selectors import sent_mail_list
+
+
+def _require_sent_mail_enabled():
+    # Only for the demo and development: it shows everyone's sign-in links.
+    if not (settings.DEBUG or settings.DEMO_MODE):
+        raise Http404("The sent-mail page is only available in demo mode.")
+
+
+def sent_mail(request):
+    _require_sent_mail_enabled()
+    return render(request, "notifications/sent_mail.html", {"messages_sent": sent_mail_list()[:200]})
+
+
+def sent_mail_detail(request, pk):
+    _require_sent_mail_enabled()
+    return render(request, "notifications/sent_mail_detail.html", {"message": get_object_or_404(Message, pk=pk)})
+
+
+def sent_mail_html(request, pk):
+    """The HTML part on its own, as a mail client would show it (emails carry inline styles)."""
+    _require_sent_mail_enabled()
+    message = get_object_or_404(Message, pk=pk)
+    response = HttpResponse(message.body_html)
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'"
+    return response

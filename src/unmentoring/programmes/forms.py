@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import phonenumbers
+from django import forms
+from django.utils import timezone
+
+from unmentoring.core.forms import GovukDateField
+from unmentoring.programmes.enums import VideoKind
+
+PHONE_EXAMPLE = "like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+
+
+class PhoneNumberField(forms.CharField):
+    """A phone number, UK by default, international accepted; cleaned to E.164."""
+
+    default_error_messages = {
+        "required": "Enter a phone number",
+        "invalid": f"Enter a phone number, {PHONE_EXAMPLE}",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "class": "govuk-input--width-20"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        try:
+            number = phonenumbers.parse(value, "GB")
+        except phonenumbers.NumberParseException:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _text(label: str, max_length: int, *, required_message: str, required: bool = True, help_text: str = "", autocomplete: str = "", width: str = "") -> forms.CharField:
+    attrs = {"autocomplete": autocomplete} if autocomplete else {}
+    if width:
+        attrs["class"] = f"govuk-input--width-{width}"
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        widget=forms.TextInput(attrs=attrs),
+        error_messages={
+            "required": required_message,
+            "max_length": f"{label} must be {max_length} characters or fewer",
+        },
+    )
+
+
+class MembershipDetailsForm(forms.Form):
+    """What a member shares with their matches: organisation, role and how to reach them."""
+
+    organisation = _text("Organisation", 120, required_message="Enter your organisation", autocomplete="organization")
+    role = _text("Job role", 120, required_message="Enter your job role", autocomplete="organization-title")
+    phone = PhoneNumberField(label="Phone number", help_text="Your matches will see this. For international numbers include the country code.")
+    video_kind = forms.ChoiceField(
+        label="Video calls (optional)",
+        required=False,
+        choices=[("", "No preference"), *VideoKind.choices],
+        help_text="The service you are happy to be called on.",
+    )
+    video_handle = _text(
+        "Video-call address or username (optional)",
+        200,
+        required=False,
+        required_message="",
+        help_text="For example a meeting link, Teams address or Skype name.",
+    )
+    happy_to_talk_about = forms.CharField(
+        label="Happy to talk about (optional)",
+        required=False,
+        max_length=200,
+        help_text="A line your matches will see, for example “user research, running a small team”. 200 characters at most.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Happy to talk about must be 200 characters or fewer"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("video_handle") and not cleaned.get("video_kind"):
+            self.add_error("video_kind", "Select the video-call service your address is for")
+        if cleaned.get("video_kind") and not cleaned.get("video_handle"):
+            self.add_error("video_handle", "Enter your video-call address or username, or choose “No preference”")
+        return cleaned
+
+
+class SignUpForm(MembershipDetailsForm):
+    full_name = _text("Full name", 120, required_message="Enter your full name", autocomplete="name")
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will send a link to confirm it. You sign in with links sent here, never a password.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+    )
+    agree_rules = forms.BooleanField(
+        label="I agree to the programme rules",
+        error_messages={"required": "Select to agree to the programme rules"},
+    )
+    agree_sharing = forms.BooleanField(
+        label="I agree to share my name, organisation, role and contact details with the people I am matched with",
+        error_messages={"required": "Select to agree to share your contact details with your matches"},
+    )
+
+    field_order = [
+        "full_name", "email", "phone", "organisation", "role", "video_kind", "video_handle",
+        "happy_to_talk_about", "agree_rules", "agree_sharing",
+    ]
+
+
+class PauseForm(forms.Form):
+    MAX_PAUSE = timedelta(days=366)
+
+    paused_until = GovukDateField(
+        label="Pause until",
+        help_text="You will not be matched until this date. For example, 27 3 2027",
+    )
+
+    def clean_paused_until(self) -> date:
+        value = self.cleaned_data["paused_until"]
+        today = timezone.localdate()
+        if value <= today:
+            raise forms.ValidationError("Pause until must be in the future")
+        if value > today + self.MAX_PAUSE:
+            raise forms.ValidationError("Pause until must be within a year from today")
+        return value

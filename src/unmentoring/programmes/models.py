@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from unmentoring.programmes.enums import MembershipStatus, VideoKind
+
+DEFAULT_RULES = "No sales pitches. Be curious, be kind, and keep what you hear in confidence."
+DEFAULT_PROMPTS = (
+    "Think: what is one thing you are wrestling with at work right now?\n"
+    "Do: what will you try differently after this conversation?\n"
+    "Share: what could you post so others learn from it too?"
+)
+
+
+class Programme(models.Model):
+    """One scheme: its name, rules and who may join."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    summary = models.CharField(max_length=280, help_text="One sentence shown in lists.")
+    description = models.TextField(blank=True)
+    rules_text = models.TextField(default=DEFAULT_RULES)
+    prompts = models.TextField(default=DEFAULT_PROMPTS, help_text="One prompt a line.")
+    is_open = models.BooleanField(default=True, help_text="Anyone may sign up (otherwise invite only).")
+    organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organised_programmes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:detail", kwargs={"slug": self.slug})
+
+    @property
+    def prompt_lines(self) -> list[str]:
+        return [line.strip() for line in self.prompts.splitlines() if line.strip()]
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def confirmed(self) -> MembershipQuerySet:
+        return self.filter(confirmed_at__isnull=False)
+
+    def current(self) -> MembershipQuerySet:
+        return self.confirmed().exclude(status=MembershipStatus.LEFT)
+
+
+class Membership(models.Model):
+    """A person in a programme, with the contact details they agreed to share with their matches."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.CharField(max_length=120)
+    role = models.CharField("job role", max_length=120)
+    phone = models.CharField(max_length=32, help_text="Stored in international (E.164) format.")
+    video_kind = models.CharField(max_length=20, choices=VideoKind.choices, blank=True)
+    video_handle = models.CharField(max_length=200, blank=True)
+    happy_to_talk_about = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE)
+    paused_until = models.DateField(null=True, blank=True)
+    rules_agreed_at = models.DateTimeField()
+    sharing_agreed_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "programme"], name="membership_person_programme_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(status=MembershipStatus.PAUSED) | models.Q(paused_until__isnull=False),
+                name="membership_paused_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "status"], name="membership_programme_status")]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.programme}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

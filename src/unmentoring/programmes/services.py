@@ -1,0 +1,162 @@
+"""Writes for programmes and memberships: sign-up, details, pause, resume, leave."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from unmentoring.accounts.models import LinkRequest, Person
+from unmentoring.accounts.services import confirm_link, link_request_record, normalise_email, sign_in_link
+from unmentoring.notifications.services import message_queue
+from unmentoring.programmes.enums import MembershipStatus
+from unmentoring.programmes.models import Membership, Programme
+
+
+@dataclass(frozen=True)
+class MembershipDetails:
+    organisation: str
+    role: str
+    phone: str
+    video_kind: str = ""
+    video_handle: str = ""
+    happy_to_talk_about: str = ""
+
+
+@dataclass(frozen=True)
+class SignUp:
+    full_name: str
+    email: str
+    details: MembershipDetails
+
+
+@transaction.atomic
+def membership_sign_up(*, programme: Programme, sign_up: SignUp, ip: str | None, now: datetime | None = None) -> Membership:
+    """Record a sign-up and email a confirmation link; the membership counts only once confirmed.
+
+    Whether the address is new, already a member or waiting to confirm, the
+    visible response is the same; only the email differs. Details of a
+    confirmed member are never overwritten by an unverified form.
+    """
+    if not programme.is_open:
+        raise PermissionDenied("This programme is invite only.")
+    now = now or timezone.now()
+    email = normalise_email(sign_up.email)
+    link_request_record(kind=LinkRequest.Kind.SIGN_UP, email=email, ip=ip, now=now)
+
+    person = Person.objects.get_by_email(email)
+    if person is None:
+        person = Person.objects.create_user(email, full_name=sign_up.full_name)
+    elif not person.is_confirmed:
+        person.full_name = sign_up.full_name
+        person.save(update_fields=["full_name"])
+
+    membership = Membership.objects.filter(person=person, programme=programme).first()
+    if membership is not None and membership.is_confirmed and membership.status != MembershipStatus.LEFT:
+        message_queue(
+            template="already_member",
+            to_email=person.email,
+            person=person,
+            idempotency_key=f"already-member:{membership.pk}:{uuid.uuid4()}",
+            context={"person": person, "programme": programme, "link": sign_in_link(person)},
+        )
+        return membership
+
+    fields = {
+        **asdict(sign_up.details),
+        "status": MembershipStatus.ACTIVE,
+        "paused_until": None,
+        "left_at": None,
+        "rules_agreed_at": now,
+        "sharing_agreed_at": now,
+        "confirmed_at": None,
+    }
+    if membership is None:
+        membership = Membership.objects.create(person=person, programme=programme, created_at=now, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(membership, name, value)
+        membership.created_at = now
+        membership.save()
+    message_queue(
+        template="confirm_email",
+        to_email=person.email,
+        person=person,
+        idempotency_key=f"confirm:{membership.pk}:{uuid.uuid4()}",
+        context={
+            "person": person,
+            "programme": programme,
+            "link": confirm_link(person),
+            "days": settings.SIGN_UP_CONFIRM_DAYS,
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, details: MembershipDetails) -> Membership:
+    for name, value in asdict(details).items():
+        setattr(membership, name, value)
+    membership.save()
+    return membership
+
+
+def _guard(membership: Membership, allowed: set[str], action: str) -> None:
+    if membership.status not in allowed:
+        raise ValidationError(f"You cannot {action} a membership that is {membership.get_status_display().lower()}.")
+
+
+@transaction.atomic
+def membership_pause(*, membership: Membership, until: date, today: date | None = None) -> Membership:
+    today = today or timezone.localdate()
+    _guard(membership, {MembershipStatus.ACTIVE, MembershipStatus.PAUSED}, "pause")
+    if until <= today:
+        raise ValidationError("Pause until must be in the future")
+    membership.status = MembershipStatus.PAUSED
+    membership.paused_until = until
+    membership.save(update_fields=["status", "paused_until", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_resume(*, membership: Membership) -> Membership:
+    _guard(membership, {MembershipStatus.PAUSED}, "resume")
+    membership.status = MembershipStatus.ACTIVE
+    membership.paused_until = None
+    membership.save(update_fields=["status", "paused_until", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership, now: datetime | None = None) -> Membership:
+    _guard(membership, {MembershipStatus.ACTIVE, MembershipStatus.PAUSED}, "leave")
+    membership.status = MembershipStatus.LEFT
+    membership.paused_until = None
+    membership.left_at = now or timezone.now()
+    membership.save(update_fields=["status", "paused_until", "left_at", "updated_at"])
+    return membership
+
+
+def memberships_resume_due(*, today: date | None = None) -> int:
+    """Pauses end by themselves on their date."""
+    today = today or timezone.localdate()
+    return Membership.objects.filter(status=MembershipStatus.PAUSED, paused_until__lte=today).update(
+        status=MembershipStatus.ACTIVE, paused_until=None, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def signups_purge_unconfirmed(*, now: datetime | None = None) -> int:
+    """Unconfirmed sign-ups are removed after SIGN_UP_CONFIRM_DAYS days, and so are people left with nothing."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SIGN_UP_CONFIRM_DAYS)
+    deleted, _ = Membership.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff).delete()
+    Person.objects.filter(
+        email_confirmed_at__isnull=True, created_at__lt=cutoff, memberships__isnull=True, is_staff=False
+    ).delete()
+    return deleted

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("unmentoring.core.urls")),
+    path("", include("unmentoring.accounts.urls")),
+    path("", include("unmentoring.programmes.urls")),
+    path("", include("unmentoring.notifications.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "unmentoring.core.views.bad_request"
+handler403 = "unmentoring.core.views.permission_denied"
+handler404 = "unmentoring.core.views.page_not_found"
+handler500 = "unmentoring.core.views.server_error"
