@@ -15,6 +15,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # The checkout (src/unmentoring/.. /..). Runtime files live in ./var.
 BASE_DIR = Path(environ.Env().str("UNMENTORING_HOME", default=str(PACKAGE_DIR.parent.parent)))
 VAR_DIR = BASE_DIR / "var"
+# Runtime files (the SQLite database, collected static files) live here.
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class PersonManager(BaseUserManager["Person"]):
@@ -18,8 +19,6 @@ class PersonManager(BaseUserManager["Person"]):
         return person
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> Person:
-        from django.utils import timezone
-
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
         fields.setdefault("email_confirmed_at", timezone.now())
@@ -32,7 +31,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(max_length=254, unique=True)
     full_name = models.CharField(max_length=120)
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     is_staff = models.BooleanField(default=False, help_text="Can use the organisers' admin.")
     is_active = models.BooleanField(default=True)
 
@@ -69,4 +68,4 @@ class LinkRequest(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     email = models.CharField(max_length=254, db_index=True)
     ip = models.GenericIPAddressField(null=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -19,7 +19,7 @@ from unmentoring.programmes.selectors import memberships_of
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.sign_in_request(email=form.cleaned_data["email"], ip=client_ip(request))
@@ -97,7 +97,7 @@ def home(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def details(request):
-    form = PersonDetailsForm(request.POST or None, initial={"full_name": request.user.full_name})
+    form = PersonDetailsForm(request.POST if request.method == "POST" else None, initial={"full_name": request.user.full_name})
     if request.method == "POST" and form.is_valid():
         services.person_update(person=request.user, details=services.PersonDetails(**form.cleaned_data))
         messages.success(request, "Your name has been updated.")
@@ -116,7 +116,7 @@ def download_data(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         person = request.user
         logout(request)

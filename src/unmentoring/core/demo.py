@@ -58,7 +58,7 @@ def demo_load(*, members: int = 36, seed: int = 2026) -> Programme:
             programme=programme,
             organisation=ORGANISATIONS[index % len(ORGANISATIONS)],
             role=rng.choice(ROLES),
-            phone=f"+447700900{index:03d}",
+            phone=f"+447911123{index:03d}",
             video_kind="teams" if index % 3 else "",
             video_handle=f"{name.lower().replace(' ', '.')}@example.org" if index % 3 else "",
             happy_to_talk_about=rng.choice(TOPICS),

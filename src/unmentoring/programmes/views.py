@@ -22,7 +22,7 @@ def join(request, slug):
     programme = programme_get(slug=slug)
     if not programme.is_open:
         return render(request, "programmes/invite_only.html", {"programme": programme}, status=403)
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         sign_up = services.SignUp(
@@ -50,7 +50,7 @@ def check_email(request, slug):
 @require_http_methods(["GET", "POST"])
 def membership_details(request, slug):
     membership = membership_of(person=request.user, slug=slug)
-    form = MembershipDetailsForm(request.POST or None, initial={name: getattr(membership, name) for name in DETAIL_FIELDS})
+    form = MembershipDetailsForm(request.POST if request.method == "POST" else None, initial={name: getattr(membership, name) for name in DETAIL_FIELDS})
     if request.method == "POST" and form.is_valid():
         services.membership_update(membership=membership, details=services.MembershipDetails(**form.cleaned_data))
         messages.success(request, f"Your details for {membership.programme.name} have been saved.")
@@ -62,7 +62,7 @@ def membership_details(request, slug):
 @require_http_methods(["GET", "POST"])
 def membership_pause(request, slug):
     membership = membership_of(person=request.user, slug=slug)
-    form = PauseForm(request.POST or None)
+    form = PauseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_pause(membership=membership, until=form.cleaned_data["paused_until"])

@@ -1,0 +1,164 @@
+import time
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import MembershipFactory, PersonFactory
+from tests.links import first_link, path_of, token_of
+from unmentoring.notifications.models import Message
+
+pytestmark = pytest.mark.django_db
+
+SIGN_IN = reverse("accounts:sign-in")
+
+
+def request_link(client, email: str) -> str:
+    assert client.post(SIGN_IN, {"email": email}).status_code == 302
+    return first_link(Message.objects.filter(template="sign_in").latest("pk").body_text)
+
+
+def test_a_registered_address_gets_a_sign_in_link(client, member):
+    response = client.post(SIGN_IN, {"email": "ADA@example.org "})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:check-email")
+    message = Message.objects.get()
+    assert (message.template, message.to_email) == ("sign_in", "ada@example.org")
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_email(client, member):
+    response = client.post(SIGN_IN, {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:check-email")
+    assert Message.objects.count() == 0
+
+
+@pytest.mark.parametrize(("email", "error"), [
+    ("", "Enter your email address"),
+    ("ada@", "Enter an email address in the correct format, like name@example.com"),
+    ("a" * 250 + "@example.org", "Email address must be 254 characters or fewer"),
+])
+def test_a_bad_address_is_explained(client, email, error):
+    response = client.post(SIGN_IN, {"email": email})
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"][0] == error
+    assert Message.objects.count() == 0
+
+
+def test_opening_the_link_shows_a_button_and_does_not_sign_in(client, member):
+    path = request_link(client, member.person.email)
+    for _ in range(2):  # a mail scanner following the link must not spend it
+        response = client.get(path)
+        assert response.status_code == 200
+        assert 'data-testid="sign-in-button"' in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_posting_the_link_signs_in_once_and_only_once(client, member):
+    token = token_of(request_link(client, member.person.email))
+    url = reverse("accounts:sign-in-link")
+
+    response = client.post(url, {"token": token})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:home")
+    assert int(client.session["_auth_user_id"]) == member.person.pk
+
+    client.logout()
+    reused = client.post(url, {"token": token})
+    assert reused.status_code == 400
+    assert "This link has expired" in reused.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_tampered_link_is_refused(client, member):
+    token = token_of(request_link(client, member.person.email))
+    tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    assert client.get(reverse("accounts:sign-in-link"), {"token": tampered}).status_code == 400
+    assert client.post(reverse("accounts:sign-in-link"), {"token": tampered}).status_code == 400
+    assert client.post(reverse("accounts:sign-in-link"), {}).status_code == 400
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_link_older_than_its_lifetime_is_refused(client, member, settings):
+    settings.SESAME_MAX_AGE = 1
+    token = token_of(request_link(client, member.person.email))
+    time.sleep(1.2)
+    assert client.post(reverse("accounts:sign-in-link"), {"token": token}).status_code == 400
+
+
+def test_a_newer_sign_in_spends_older_links(client, member):
+    first = token_of(request_link(client, member.person.email))
+    second = token_of(request_link(client, member.person.email))
+    assert client.post(reverse("accounts:sign-in-link"), {"token": second}).status_code == 302
+    client.logout()
+    assert client.post(reverse("accounts:sign-in-link"), {"token": first}).status_code == 400
+
+
+def test_the_next_address_is_followed_only_on_this_site(client, member):
+    token = token_of(request_link(client, member.person.email))
+    response = client.post(reverse("accounts:sign-in-link"), {"token": token, "next": "https://evil.example/"})
+    assert response["Location"] == reverse("accounts:home")
+
+
+def test_sign_in_is_throttled_per_address_whether_or_not_it_is_registered(client, settings):
+    settings.SIGN_IN_LIMIT_PER_ADDRESS = 3
+    for _ in range(3):
+        assert client.post(SIGN_IN, {"email": "nobody@example.org"}).status_code == 302
+    response = client.post(SIGN_IN, {"email": "nobody@example.org"})
+    assert response.status_code == 429
+    assert "try again in 15 minutes" in response.text.lower()
+    assert client.post(SIGN_IN, {"email": "someone-else@example.org"}).status_code == 302
+
+
+def test_sign_in_is_throttled_per_ip_address(client, settings, member):
+    settings.SIGN_IN_LIMIT_PER_IP = 4
+    for n in range(4):
+        assert client.post(SIGN_IN, {"email": f"n{n}@example.org"}).status_code == 302
+    assert client.post(SIGN_IN, {"email": member.person.email}).status_code == 429
+    assert client.post(SIGN_IN, {"email": member.person.email}, REMOTE_ADDR="10.9.8.7").status_code == 302
+    assert Message.objects.count() == 1
+
+
+def test_confirming_by_post_confirms_the_membership_and_signs_in(client, programme):
+    membership = MembershipFactory(programme=programme, confirmed_at=None, person=PersonFactory(email_confirmed_at=None))
+    from unmentoring.accounts.services import confirm_link
+
+    path = path_of(confirm_link(membership.person))
+    page = client.get(path)
+    assert page.status_code == 200
+    assert membership.organisation in page.text
+    membership.refresh_from_db()
+    assert membership.confirmed_at is None  # GET changes nothing
+
+    response = client.post(reverse("accounts:confirm"), {"token": token_of(path)})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    membership.person.refresh_from_db()
+    assert membership.confirmed_at is not None and membership.person.email_confirmed_at is not None
+    assert int(client.session["_auth_user_id"]) == membership.person.pk
+
+    client.logout()
+    assert client.post(reverse("accounts:confirm"), {"token": token_of(path)}).status_code == 400
+
+
+def test_a_sign_in_link_cannot_be_used_as_a_confirmation_link_or_the_reverse(client, member):
+    from unmentoring.accounts.services import confirm_link
+
+    sign_in_token = token_of(request_link(client, member.person.email))
+    assert client.post(reverse("accounts:confirm"), {"token": sign_in_token}).status_code == 400
+    confirm_token = token_of(confirm_link(member.person))
+    assert client.post(reverse("accounts:sign-in-link"), {"token": confirm_token}).status_code == 400
+
+
+def test_sign_out_needs_a_post(client, signed_in):
+    assert client.get(reverse("accounts:sign-out")).status_code == 405
+    assert client.post(reverse("accounts:sign-out")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_forms_refuse_posts_without_a_csrf_token(member):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(SIGN_IN, {"email": member.person.email})
+    assert response.status_code == 403
+    assert Message.objects.count() == 0

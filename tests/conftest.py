@@ -1,0 +1,89 @@
+import pytest
+
+from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory(name="LocalGov Coffee", slug="localgov-coffee")
+
+
+@pytest.fixture
+def member(programme):
+    return MembershipFactory(programme=programme, person=PersonFactory(full_name="Ada Member", email="ada@example.org"))
+
+
+@pytest.fixture
+def signed_in(client, member):
+    client.force_login(member.person)
+    return member
+
+
+class RecordingHandler:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpServer:
+    """A real SMTP server on loopback that can be started and stopped by a test."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.handler = RecordingHandler()
+        self.controller = None
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def received(self):
+        import email
+        from email import policy
+
+        return [email.message_from_bytes(e.original_content, policy=policy.default) for e in self.handler.envelopes]
+
+    @property
+    def mailer(self) -> dict:
+        return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                            "OPTIONS": {"host": "127.0.0.1", "port": self.port, "timeout": 5}}}
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """Mail goes to a real SMTP server on 127.0.0.1 for this test."""
+    server = SmtpServer(free_port())
+    server.start()
+    settings.MAILERS = server.mailer
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stopped_smtp_server(settings):
+    """Mail is configured for an SMTP server that is not running until the test starts it."""
+    server = SmtpServer(free_port())
+    settings.MAILERS = server.mailer
+    yield server
+    server.stop()

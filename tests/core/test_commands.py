@@ -1,0 +1,53 @@
+import subprocess
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from unmentoring.accounts.models import Person
+from unmentoring.programmes.models import Membership, Programme
+
+
+def run_cli(*args, **env):
+    import os
+
+    return subprocess.run([sys.executable, "-m", "unmentoring", *args], capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=120)
+
+
+def test_help_lists_our_commands_and_djangos():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("serve", "demo", "tick", "migrate", "createsuperuser", "match"):
+        assert f"    {command}\n" in result.stdout
+
+
+@pytest.mark.django_db
+def test_demo_loads_a_programme_into_an_empty_database_and_refuses_a_second_time():
+    call_command("demo")
+    programme = Programme.objects.get()
+    assert Membership.objects.filter(programme=programme, confirmed_at__isnull=False).count() == 36
+    assert len(set(Membership.objects.values_list("organisation", flat=True))) == 10
+    assert Person.objects.filter(is_staff=True).count() == 1
+
+    with pytest.raises(CommandError, match="only into an empty one"):
+        call_command("demo")
+    call_command("demo", "--if-empty")  # make run: re-running is a no-op
+    assert Programme.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_tick_runs_every_job_and_reports_counts(capsys):
+    call_command("tick", "--now", "2027-01-08T09:00")
+    out = capsys.readouterr().out
+    assert out.strip() == "memberships.resume_due=0 signups.purge_unconfirmed=0 link_requests.purge=0 messages.deliver_due=0"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--now", "next tuesday"], "--now: 'next tuesday' is not a date and time like 2027-01-08T09:00"),
+    (["--loop", "0"], "--loop must be at least 1 second"),
+])
+def test_tick_refuses_bad_flags(args, message):
+    with pytest.raises(CommandError) as error:
+        call_command("tick", *args)
+    assert str(error.value) == message

@@ -1,0 +1,62 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_send_a_strict_content_security_policy_and_safety_headers(client, programme):
+    response = client.get(programme.get_absolute_url())
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_no_hsts_over_plain_http_and_hsts_over_tls(client, settings):
+    assert "Strict-Transport-Security" not in client.get(reverse("core:home"))
+    settings.SECURE_HSTS_SECONDS = 31536000
+    from django.test import Client
+
+    response = Client().get(reverse("core:home"), secure=True)  # middleware reads settings when loaded
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_session_cookies_are_secure_and_http_only_behind_tls():
+    import importlib
+    import os
+
+    from unmentoring import settings as project_settings
+
+    os.environ["SITE_URL"] = "https://coffee.example.org"
+    try:
+        reloaded = importlib.reload(project_settings)
+        assert (reloaded.SESSION_COOKIE_SECURE, reloaded.CSRF_COOKIE_SECURE, reloaded.SESSION_COOKIE_HTTPONLY) == (True, True, True)
+        assert reloaded.SECURE_HSTS_SECONDS > 0
+        assert reloaded.SECURE_CSP["upgrade-insecure-requests"] is True
+    finally:
+        del os.environ["SITE_URL"]
+        importlib.reload(project_settings)
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("", {"BACKEND": "unmentoring.notifications.backends.OutboxOnlyBackend"}),
+    ("smtp://127.0.0.1:2525", {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": "127.0.0.1", "port": 2525, "username": "", "password": "", "use_tls": False, "use_ssl": False, "timeout": 20}}),
+    ("smtp+tls://user:secret@smtp.example.org:587", {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": "smtp.example.org", "port": 587, "username": "user", "password": "secret", "use_tls": True, "use_ssl": False, "timeout": 20}}),
+    ("consolemail://", {"BACKEND": "django.core.mail.backends.console.EmailBackend"}),
+])
+def test_email_url_maps_to_a_mailer(url, expected):
+    from unmentoring.settings import _mailer_from_url
+
+    assert _mailer_from_url(url) == expected
+
+
+def test_unknown_pages_get_our_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
