@@ -114,8 +114,13 @@ class SignUpForm(MembershipDetailsForm):
         error_messages={"required": "Select to agree to share your contact details with your matches"},
     )
 
+    fieldsets = [
+        ("About you", ["full_name", "email", "organisation", "role"]),
+        ("How your matches can reach you", ["phone", "video_kind", "video_handle", "happy_to_talk_about"]),
+        ("Before you join", ["agree_rules", "agree_sharing"]),
+    ]
     field_order = [
-        "full_name", "email", "phone", "organisation", "role", "video_kind", "video_handle",
+        "full_name", "email", "organisation", "role", "phone", "video_kind", "video_handle",
         "happy_to_talk_about", "agree_rules", "agree_sharing",
     ]
 

@@ -38,6 +38,10 @@ class Programme(models.Model):
         return reverse("programmes:detail", kwargs={"slug": self.slug})
 
     @property
+    def description_paragraphs(self) -> list[str]:
+        return [" ".join(part.split()) for part in self.description.split("\n\n") if part.strip()]
+
+    @property
     def prompt_lines(self) -> list[str]:
         return [line.strip() for line in self.prompts.splitlines() if line.strip()]
 
