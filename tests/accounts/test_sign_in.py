@@ -6,6 +6,7 @@ from django.urls import reverse
 from tests.factories import MembershipFactory, PersonFactory
 from tests.links import first_link, path_of, token_of
 from unmentoring.notifications.models import Message
+from unmentoring.notifications.services import message_render
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ SIGN_IN = reverse("accounts:sign-in")
 
 def request_link(client, email: str) -> str:
     assert client.post(SIGN_IN, {"email": email}).status_code == 302
-    return first_link(Message.objects.filter(template="sign_in").latest("pk").body_text)
+    return first_link(message_render(Message.objects.filter(template="sign_in").latest("pk")).body_text)
 
 
 def test_a_registered_address_gets_a_sign_in_link(client, member):

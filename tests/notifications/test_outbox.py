@@ -7,14 +7,20 @@ from django.utils import timezone
 from tests.links import first_link
 from unmentoring.accounts.services import sign_in_request
 from unmentoring.notifications.models import Message
-from unmentoring.notifications.services import message_deliver, message_queue, messages_deliver_due, retry_delay
+from unmentoring.notifications.services import (
+    message_deliver,
+    message_queue,
+    message_render,
+    messages_deliver_due,
+    retry_delay,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def queue(person, key="k"):
     return message_queue(template="sign_in", to_email=person.email, person=person, idempotency_key=key,
-                         context={"person": person, "link": "http://127.0.0.1:8000/x", "minutes": 15})
+                         context={"name": person.full_name, "link": "http://127.0.0.1:8000/x", "minutes": 15})
 
 
 def test_queueing_twice_with_one_key_makes_one_message(member):
@@ -25,7 +31,7 @@ def test_queueing_twice_with_one_key_makes_one_message(member):
 
 
 def test_every_message_has_a_text_and_an_html_part(member):
-    message = queue(member.person)
+    message = message_render(queue(member.person))
     assert message.body_text.startswith("Hello Ada Member")
     assert message.body_html.lstrip().startswith("<!DOCTYPE html>")
     assert message.subject == "Your link to sign in to Unmentoring"

@@ -7,6 +7,7 @@ from django.utils import timezone
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 from unmentoring.accounts.models import Person
 from unmentoring.notifications.models import Message
+from unmentoring.notifications.services import message_render
 from unmentoring.programmes.models import Membership
 from unmentoring.programmes.services import signups_purge_unconfirmed
 
@@ -50,7 +51,7 @@ def test_sign_up_records_an_unconfirmed_membership_and_emails_a_confirmation_lin
     assert membership.rules_agreed_at is not None and membership.sharing_agreed_at is not None
     message = Message.objects.get()
     assert (message.template, message.to_email) == ("confirm_email", "grace@example.org")
-    assert "/confirm/?token=" in message.body_text
+    assert "/confirm/?token=" in message_render(message).body_text
 
 
 def test_international_phone_numbers_are_accepted_in_international_format(client, programme):
@@ -105,7 +106,7 @@ def test_signing_up_again_as_a_member_changes_nothing_and_emails_a_sign_in_link(
     assert Membership.objects.count() == 1
     message = Message.objects.get()
     assert message.template == "already_member"
-    assert "/sign-in/link/?token=" in message.body_text
+    assert "/sign-in/link/?token=" in message_render(message).body_text
 
 
 def test_signing_up_again_before_confirming_replaces_the_unconfirmed_details(client, programme):

@@ -88,7 +88,7 @@ def sign_in_request(*, email: str, ip: str | None, now: datetime | None = None) 
         person=person,
         idempotency_key=f"sign-in:{person.pk}:{uuid.uuid4()}",
         context={
-            "person": person,
+            "name": person.full_name,
             "link": sign_in_link(person),
             "minutes": settings.SESAME_MAX_AGE // 60,
             "unconfirmed": not person.is_confirmed,

@@ -8,10 +8,13 @@ from unmentoring.notifications.enums import MessageStatus
 
 
 class Message(models.Model):
-    """One email in the outbox, rendered when queued and delivered by a background task.
+    """One email in the outbox, delivered by a background task.
 
-    The idempotency key makes queueing the same message twice a no-op, so a
-    retried request or a re-run job never sends anything twice.
+    Queueing stores the template name and a JSON context, so that a draw can
+    queue a hundred thousand intros in one transaction; the subject and bodies
+    are rendered at the first delivery attempt and kept. The idempotency key
+    makes queueing the same message twice a no-op, so a retried request or a
+    re-run job never sends anything twice.
     """
 
     idempotency_key = models.CharField(max_length=200, unique=True)
@@ -20,9 +23,11 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )
     to_email = models.EmailField(max_length=254)
-    subject = models.CharField(max_length=250)
-    body_text = models.TextField()
-    body_html = models.TextField()
+    context = models.JSONField(default=dict, blank=True)
+    subject = models.CharField(max_length=250, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
     headers = models.JSONField(default=dict, blank=True)
     # [{"filename": ..., "content_type": ..., "content": <str>}]
     attachments = models.JSONField(default=list, blank=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from unmentoring.notifications.enums import MessageStatus
 from unmentoring.notifications.models import Message
+from unmentoring.notifications.registry import MessageNoLongerApplies, prepare
 
 logger = logging.getLogger(__name__)
 
@@ -26,38 +28,78 @@ def retry_delay(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
 
 
-def message_queue(
-    *,
-    template: str,
-    to_email: str,
-    idempotency_key: str,
-    context: dict,
-    person=None,
-    headers: dict[str, str] | None = None,
-    attachments: list[dict] | None = None,
-) -> Message:
-    """Render ``template`` (a subject, text and HTML triplet) and put it in the outbox once.
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to queue: a template triplet, a recipient and a JSON-serialisable context."""
 
-    A second call with the same idempotency key returns the first message and
-    queues nothing. Delivery is queued after the surrounding transaction commits.
+    template: str
+    to_email: str
+    idempotency_key: str
+    context: dict
+    person_id: int | None = None
+
+
+def message_queue(
+    *, template: str, to_email: str, idempotency_key: str, context: dict, person=None
+) -> Message:
+    """Put one message in the outbox once; a second call with the same key returns the first.
+
+    Delivery is queued after the surrounding transaction commits.
     """
     existing = Message.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    full_context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"notifications/email/{template}.subject.txt", full_context).split())
     message = Message.objects.create(
-        idempotency_key=idempotency_key,
-        template=template,
-        person=person,
-        to_email=to_email,
-        subject=subject,
-        body_text=render_to_string(f"notifications/email/{template}.txt", full_context).strip() + "\n",
-        body_html=render_to_string(f"notifications/email/{template}.html", full_context),
-        headers=headers or {},
-        attachments=attachments or [],
+        idempotency_key=idempotency_key, template=template, person=person, to_email=to_email, context=context
     )
     transaction.on_commit(lambda: _enqueue_delivery(message.pk))
+    return message
+
+
+def messages_queue_many(outgoing: list[Outgoing], *, batch_size: int = 2000) -> int:
+    """Queue many messages at once (a draw's intros); keys already queued are skipped.
+
+    Delivery is left to the periodic ``messages_deliver_due`` (and a nudge to
+    the worker after commit), not one task per message.
+    """
+    keys = [o.idempotency_key for o in outgoing]
+    existing: set[str] = set()
+    for start in range(0, len(keys), batch_size):
+        existing.update(
+            Message.objects.filter(idempotency_key__in=keys[start : start + batch_size]).values_list("idempotency_key", flat=True)
+        )
+    now = timezone.now()
+    rows = [
+        Message(idempotency_key=o.idempotency_key, template=o.template, to_email=o.to_email, context=o.context,
+                person_id=o.person_id, next_attempt_at=now, created_at=now)
+        for o in outgoing
+        if o.idempotency_key not in existing
+    ]
+    Message.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
+    if rows:
+        transaction.on_commit(_enqueue_due_delivery)
+    return len(rows)
+
+
+def _enqueue_due_delivery() -> None:
+    from unmentoring.notifications.tasks import deliver_due_messages
+
+    deliver_due_messages.enqueue()
+
+
+def message_render(message: Message, *, save: bool = True) -> Message:
+    """Fill in the subject, bodies, headers and attachments from the template and context."""
+    prepared = prepare(message.template, message.context)
+    context = {"site_url": settings.SITE_URL, **prepared.context}
+    name = f"notifications/email/{message.template}"
+    message.subject = " ".join(render_to_string(f"{name}.subject.txt", context).split())[:250]
+    message.body_text = render_to_string(f"{name}.txt", context).strip() + "\n"
+    message.body_html = render_to_string(f"{name}.html", context)
+    message.headers = {**prepared.headers, **message.headers}
+    message.attachments = prepared.attachments
+    message.rendered_at = timezone.now()
+    if save:
+        message.save(update_fields=["subject", "body_text", "body_html", "headers", "attachments", "rendered_at"])
     return message
 
 
@@ -104,6 +146,14 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> Message 
     if message is None:
         return None
     try:
+        if message.rendered_at is None:
+            message_render(message)
+    except MessageNoLongerApplies as gone:
+        message.status = MessageStatus.FAILED
+        message.last_error = f"Not sent: {gone}"
+        message.save(update_fields=["status", "last_error"])
+        return message
+    try:
         build_email(message).send(using="default")
     except Exception as error:  # any transport failure: keep the message and retry later
         logger.warning("Delivery of message %s failed (attempt %s): %s", message.pk, message.attempts, error)
@@ -119,16 +169,23 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> Message 
     return message
 
 
-def messages_deliver_due(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Deliver every queued message whose next attempt is due (the periodic safety net)."""
+def messages_deliver_due(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Deliver every queued message whose next attempt is due, in batches, until none is left.
+
+    Each message is claimed before it is sent, so several of these running at
+    once (the worker and the scheduler) never send one message twice.
+    """
     now = now or timezone.now()
-    due = list(
-        Message.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    delivered = 0
-    for message_id in due:
-        message = message_deliver(message_id=message_id, now=now)
-        delivered += bool(message and message.status == MessageStatus.SENT)
-    return delivered
+    delivered, after = 0, 0
+    while True:
+        due = list(
+            Message.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now, pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not due:
+            return delivered
+        for message_id in due:
+            message = message_deliver(message_id=message_id, now=now)
+            delivered += bool(message and message.status == MessageStatus.SENT)
+        after = due[-1]

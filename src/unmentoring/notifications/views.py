@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.selectors import sent_mail_list
+from unmentoring.notifications.services import message_render
 
 
 def _require_sent_mail_enabled():
@@ -19,13 +20,19 @@ def sent_mail(request):
 
 def sent_mail_detail(request, pk):
     _require_sent_mail_enabled()
-    return render(request, "notifications/sent_mail_detail.html", {"message": get_object_or_404(Message, pk=pk)})
+    return render(request, "notifications/sent_mail_detail.html", {"message": _rendered(pk)})
+
+
+def _rendered(pk) -> Message:
+    message = get_object_or_404(Message, pk=pk)
+    if message.rendered_at is None:  # still queued: show what it will say, without keeping it
+        message_render(message, save=False)
+    return message
 
 
 def sent_mail_html(request, pk):
     """The HTML part on its own, as a mail client would show it (emails carry inline styles)."""
     _require_sent_mail_enabled()
-    message = get_object_or_404(Message, pk=pk)
-    response = HttpResponse(message.body_html)
+    response = HttpResponse(_rendered(pk).body_html)
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'"
     return response

@@ -5,7 +5,19 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from unmentoring.programmes.enums import MembershipStatus, VideoKind
+import datetime as dt
+import zoneinfo
+
+from unmentoring.programmes.enums import (
+    BankHolidayDivision,
+    Cadence,
+    MembershipStatus,
+    Rhythm,
+    SameOrgPolicy,
+    VideoKind,
+    Weekday,
+    WeekOfMonth,
+)
 
 DEFAULT_RULES = "No sales pitches. Be curious, be kind, and keep what you hear in confidence."
 DEFAULT_PROMPTS = (
@@ -28,14 +40,39 @@ class Programme(models.Model):
     organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organised_programmes")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # The cycle (DESIGN §3-§4).
+    cadence = models.CharField(max_length=12, choices=Cadence.choices, default=Cadence.MONTHLY)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.TUESDAY, help_text="Day of the draw.")
+    week_of_month = models.SmallIntegerField(
+        choices=WeekOfMonth.choices, default=WeekOfMonth.FIRST, help_text="Monthly programmes: which of the month's weekdays."
+    )
+    draw_time = models.TimeField(default=dt.time(9, 0), help_text="Local time of the draw.")
+    window_days = models.PositiveSmallIntegerField(default=14, help_text="Days the pairs have to meet.")
+    notice_days = models.PositiveSmallIntegerField(default=3, help_text="Days before the draw that members are told they are in.")
+    checkin_days = models.PositiveSmallIntegerField(default=5, help_text="Days after the window for checking in, before the round closes.")
+    group_size = models.PositiveSmallIntegerField(default=2)
+    same_org_policy = models.CharField(max_length=5, choices=SameOrgPolicy.choices, default=SameOrgPolicy.AVOID)
+    time_zone = models.CharField(max_length=60, default="Europe/London")
+    bank_holidays = models.CharField(
+        max_length=20, choices=BankHolidayDivision.choices, default=BankHolidayDivision.ENGLAND_AND_WALES
+    )
+
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(group_size__gte=2, group_size__lte=5), name="programme_group_size_2_to_5"),
+            models.CheckConstraint(condition=models.Q(window_days__gte=1), name="programme_window_at_least_a_day"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:detail", kwargs={"slug": self.slug})
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
     def description_paragraphs(self) -> list[str]:
@@ -66,6 +103,11 @@ class Membership(models.Model):
     video_handle = models.CharField(max_length=200, blank=True)
     happy_to_talk_about = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE)
+    rhythm = models.CharField(max_length=12, choices=Rhythm.choices, default=Rhythm.EVERY_ROUND)
+    # Set when a re-match found nobody: this member is drawn next round whatever their rhythm.
+    first_in_line = models.BooleanField(default=False)
+    # Why the last pause happened, e.g. "silent" when paused for not answering three rounds running.
+    pause_reason = models.CharField(max_length=20, blank=True)
     paused_until = models.DateField(null=True, blank=True)
     rules_agreed_at = models.DateTimeField()
     sharing_agreed_at = models.DateTimeField()

@@ -63,7 +63,7 @@ def membership_sign_up(*, programme: Programme, sign_up: SignUp, ip: str | None,
             to_email=person.email,
             person=person,
             idempotency_key=f"already-member:{membership.pk}:{uuid.uuid4()}",
-            context={"person": person, "programme": programme, "link": sign_in_link(person)},
+            context={"name": person.full_name, "programme_name": programme.name, "link": sign_in_link(person)},
         )
         return membership
 
@@ -89,8 +89,8 @@ def membership_sign_up(*, programme: Programme, sign_up: SignUp, ip: str | None,
         person=person,
         idempotency_key=f"confirm:{membership.pk}:{uuid.uuid4()}",
         context={
-            "person": person,
-            "programme": programme,
+            "name": person.full_name,
+            "programme_name": programme.name,
             "link": confirm_link(person),
             "days": settings.SIGN_UP_CONFIRM_DAYS,
         },
