@@ -85,16 +85,27 @@ def build_problem(
     hr = np.asarray(hist_round, dtype=np.int64)
     keys = np.minimum(ha, hb) * n64 + np.maximum(ha, hb)
     if len(keys):
-        # latest round per pair: sort by (key, round) and keep the last of each key
-        order = np.lexsort((hr, keys))
-        ks, rs = keys[order], hr[order]
+        # distinct rounds, oldest first, and each row's recency rank
+        lo, hi = int(hr.min()), int(hr.max())
+        if 0 <= lo and hi < 1 << 22:
+            present = np.bincount(hr, minlength=hi + 1) > 0
+            distinct = np.flatnonzero(present)
+            rank_of = np.cumsum(present) - 1
+            rank = rank_of[hr]
+        else:
+            distinct, rank = np.unique(hr, return_inverse=True)
+        # latest round per pair: one sort of key * R + rank, keep the last of each key
+        r_count = np.int64(len(distinct))
+        packed = np.sort(keys * r_count + rank)
+        ks = packed // r_count
         last = np.ones(len(ks), dtype=bool)
         last[:-1] = ks[1:] != ks[:-1]
-        met_key, met_round = ks[last], rs[last]
-        distinct, rank = np.unique(met_round, return_inverse=True)
-        met_rank = rank.astype(np.int64) + 1
+        met_key = ks[last]
+        met_rank = packed[last] % r_count
+        met_round = distinct[met_rank].astype(np.int64)
+        met_rank = met_rank + 1
         # who sat in a larger-than-k group in the latest round of the history
-        latest = hr == hr.max()
+        latest = hr == hi
         lk = np.unique(keys[latest])
         deg = np.bincount(np.concatenate([lk // n64, lk % n64]), minlength=n)
         last_big = deg > group_size - 1

@@ -1,0 +1,454 @@
+"""Reading the CLI's CSV files and writing the groups, with exact error locations.
+
+Every file is read by ``csv`` in ``_read_rows`` — the reference path that finds
+and words every problem. Large, plain files (no quotes, no stray carriage
+returns) go first through a vectorised numpy reader; whenever it meets
+anything it does not expect it gives up and the reference path reads the file
+again, so both paths accept exactly the same files and every error message
+comes from one place.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import engine
+from .api import org_codes
+
+_INT = re.compile(r"[+-]?[0-9]+\Z")
+
+
+class InputError(Exception):
+    """A problem with an input file, located by file and line."""
+
+    def __init__(self, path: str | os.PathLike[str], line: int | None, problem: str) -> None:
+        where = f"{os.fspath(path)}, line {line}" if line else os.fspath(path)
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    ids: np.ndarray  # participant ids as UTF-8 bytes (numpy "S"), canonical (sorted) order
+    problem: engine.Problem
+
+
+# -- the reference reader ----------------------------------------------------
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read the file ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(path, line, "is not valid UTF-8 text") from None
+
+
+def _read_rows(path: Path, columns: tuple[str, ...]) -> tuple[list[int], list[list[str]]]:
+    """Line numbers and the requested columns of every non-blank data row."""
+    text = _read_text(path)
+    if not text.strip():
+        raise InputError(path, None, f"the file is empty; expected a header row {','.join(columns)}")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    lines: list[int] = []
+    rows: list[list[str]] = []
+    picks: list[int] = []
+    try:
+        for raw in reader:
+            fields = [f.strip() for f in raw]
+            if not any(fields):
+                continue
+            if header is None:
+                header = [f.lower() for f in fields]
+                missing = [c for c in columns if c not in header]
+                if missing:
+                    raise InputError(
+                        path,
+                        reader.line_num,
+                        f"missing header: expected columns {','.join(columns)}, found {','.join(fields)}",
+                    )
+                picks = [header.index(c) for c in columns]
+                continue
+            if len(fields) != len(header):
+                raise InputError(
+                    path, reader.line_num, f"expected {len(header)} fields, found {len(fields)}"
+                )
+            lines.append(reader.line_num)
+            rows.append([fields[i] for i in picks])
+    except csv.Error as exc:
+        raise InputError(path, reader.line_num, f"malformed CSV ({exc})") from None
+    return lines, rows
+
+
+def _read_participants_slow(path: Path) -> tuple[list[str], list[str]]:
+    lines, rows = _read_rows(path, ("id", "organisation"))
+    seen: dict[str, int] = {}
+    for line, (pid, _org) in zip(lines, rows):
+        if not pid:
+            raise InputError(path, line, "empty id")
+        if pid in seen:
+            raise InputError(path, line, f"duplicate id {pid!r} (already on line {seen[pid]})")
+        seen[pid] = line
+    return [r[0] for r in rows], [r[1] for r in rows]
+
+
+def _read_pairs_slow(
+    path: Path, columns: tuple[str, ...], known: dict[str, int], participants: Path
+) -> tuple[list[int], list[int], list[int]]:
+    lines, rows = _read_rows(path, columns)
+    a_out, b_out, r_out = [], [], []
+    with_round = columns[0] == "round"
+    for line, row in zip(lines, rows):
+        if with_round:
+            if not _INT.match(row[0]):
+                raise InputError(path, line, f"round must be a whole number, not {row[0]!r}")
+            r_out.append(int(row[0]))
+            a, b = row[1], row[2]
+        else:
+            a, b = row
+        for who in (a, b):
+            if not who:
+                raise InputError(path, line, "empty id")
+            if who not in known:
+                raise InputError(path, line, f"unknown id {who!r} (not in {participants})")
+        if a == b:
+            raise InputError(path, line, f"pairs {a!r} with themselves")
+        a_out.append(known[a])
+        b_out.append(known[b])
+    return a_out, b_out, r_out
+
+
+# -- the vectorised reader ---------------------------------------------------
+
+
+class _Fallback(Exception):
+    """The fast reader met something it leaves to the reference reader."""
+
+
+@dataclass
+class _Fields:
+    data: bytes  # file contents, padded with 8 zero bytes
+    buf: np.ndarray  # the same as uint8
+    words: np.ndarray  # unaligned little-endian uint64 starting at every byte
+    header: list[str]
+    start: list[np.ndarray]  # per requested column
+    end: list[np.ndarray]
+
+
+_MASKS = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+
+
+def _fast_fields(path: Path, columns: tuple[str, ...]) -> _Fields:
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b'"' in data or b"\0" in data:
+        raise _Fallback
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")
+        if b"\r" in data:
+            raise _Fallback
+    if not data.isascii():
+        data.decode("utf-8")  # raises (caught by caller) if not valid UTF-8
+    stripped = data.rstrip(b"\n")  # trailing blank lines
+    if not stripped.strip():
+        raise _Fallback
+    first_end = stripped.find(b"\n")
+    if first_end < 0:
+        first_end = len(stripped)
+    header = [f.strip().lower() for f in stripped[:first_end].decode("utf-8").split(",")]
+    if not any(header) or any(c not in header for c in columns) or b"\n\n" in stripped:
+        raise _Fallback  # blank lines inside the file: the reference reader skips them
+    data = stripped + b"\n" + bytes(8)
+    del stripped
+    buf = np.frombuffer(data, dtype=np.uint8)
+    words = np.ndarray((len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
+    ncol = len(header)
+    body = buf[first_end + 1 : len(buf) - 8]
+    # every data line must hold exactly ncol - 1 commas and one newline, in that order
+    sep = np.flatnonzero((body == 44) | (body == 10))
+    if len(sep) % ncol:
+        raise _Fallback
+    grid = sep.reshape(-1, ncol)
+    del sep
+    if (body[grid[:, -1]] != 10).any() or (ncol > 1 and (body[grid[:, :-1]] != 44).any()):
+        raise _Fallback
+    grid += first_end + 1
+    rows = len(grid)
+    spacey = b" " in data or b"\t" in data
+    fstart, fend = [], []
+    for c in columns:
+        j = header.index(c)
+        if j == 0:
+            s = np.empty(rows, dtype=np.int64)
+            s[0:1] = first_end + 1
+            s[1:] = grid[:-1, -1] + 1
+        else:
+            s = grid[:, j - 1] + 1
+        e = grid[:, j].copy()
+        if spacey:
+            for cursor, step in ((s, 1), (e, -1)):
+                while True:
+                    ch = buf[cursor if step == 1 else cursor - 1]
+                    m = (s < e) & ((ch == 32) | (ch == 9))
+                    if not m.any():
+                        break
+                    cursor[m] += step
+        fstart.append(s)
+        fend.append(e)
+    return _Fields(data=data, buf=buf, words=words, header=header, start=fstart, end=fend)
+
+
+def _field_words(f: _Fields, col: int, nwords: int) -> np.ndarray:
+    """Each field of column col as nwords little-endian uint64 words, zero-padded."""
+    s, e = f.start[col], f.end[col]
+    length = e - s
+    out = np.empty((len(s), nwords), dtype=np.uint64)
+    for j in range(nwords):
+        out[:, j] = f.words[s + 8 * j] & _MASKS[np.clip(length - 8 * j, 0, 8)]
+    return out
+
+
+def _nwords(f: _Fields, col: int) -> int:
+    return max(1, -(-int((f.end[col] - f.start[col]).max(initial=0)) // 8))
+
+
+def _as_bytes(w: np.ndarray) -> np.ndarray:
+    """Words back to a fixed-width numpy bytes array."""
+    return np.ascontiguousarray(w).view(np.uint8).view(f"S{8 * w.shape[1]}").ravel()
+
+
+def _hash(w: np.ndarray) -> np.ndarray:
+    h = w[:, 0].copy()
+    for j in range(1, w.shape[1]):
+        h = (h * np.uint64(0x9E3779B97F4A7C15)) ^ w[:, j]
+        h ^= h >> np.uint64(29)
+    # finaliser (from MurmurHash3) so that the low bits used as table slots are well mixed
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
+    return h
+
+
+class _HashIndex:
+    """Open-addressing hash table from 64-bit keys to positions, built and probed with numpy."""
+
+    def __init__(self, keys: np.ndarray) -> None:
+        size = 1 << max(4, int(2 * len(keys) - 1).bit_length())
+        self.mask = size - 1
+        self.table = np.zeros((size, 2), dtype=np.uint64)  # (key, position + 1); 0 = empty
+        pending = np.arange(len(keys), dtype=np.int64)
+        slot = (keys & np.uint64(self.mask)).astype(np.int64)
+        while len(pending):
+            cand = slot[pending]
+            free = self.table[:, 1][cand] == 0
+            _, first = np.unique(cand[free], return_index=True)
+            winners = pending[free][first]
+            self.table[slot[winners], 0] = keys[winners]
+            self.table[slot[winners], 1] = (winners + 1).astype(np.uint64)
+            placed = np.zeros(len(pending), dtype=bool)
+            placed[np.flatnonzero(free)[first]] = True
+            pending = pending[~placed]
+            slot[pending] = (slot[pending] + 1) & self.mask
+
+    def find(self, keys: np.ndarray) -> np.ndarray:
+        """Position of each key, or -1."""
+        out = np.full(len(keys), -1, dtype=np.int64)
+        todo = np.arange(len(keys), dtype=np.int64)
+        slot = (keys & np.uint64(self.mask)).astype(np.int64)
+        q = keys
+        flat = self.table.view(np.complex128).ravel()  # one 16-byte load per probe
+        while len(todo):
+            entry = flat[slot].view(np.uint64).reshape(-1, 2)
+            p = entry[:, 1].astype(np.int64) - 1
+            hit = (p >= 0) & (entry[:, 0] == q)
+            out[todo[hit]] = p[hit]
+            more = (p >= 0) & ~hit
+            todo, slot, q = todo[more], (slot[more] + 1) & self.mask, q[more]
+        return out
+
+
+def _fast_inputs(
+    participants: Path, history: Path | None, blocked: Path | None, group_size: int, avoid: bool
+) -> Inputs:
+    pf = _fast_fields(participants, ("id", "organisation"))
+    n = len(pf.start[0])
+    if n == 0 or int((pf.end[0] - pf.start[0]).min()) == 0:
+        raise _Fallback
+    nw = _nwords(pf, 0)
+    idw = _field_words(pf, 0, nw)
+    # canonical order: by id bytes (big-endian words compare like the bytes)
+    be = idw.byteswap()
+    canon = np.argsort(be[:, 0], kind="stable") if nw == 1 else np.lexsort(be.T[::-1])
+    idw = idw[canon]
+    be = be[canon]
+    if n > 1 and (be[1:] == be[:-1]).all(axis=1).any():
+        raise _Fallback  # duplicates: let the reference reader name them
+    del be
+    ow = _field_words(pf, 1, _nwords(pf, 1))[canon]
+    # organisation codes in order of first appearance (canonical order), blanks unique
+    oh = _hash(ow)
+    uniq, first, inverse = np.unique(oh, return_index=True, return_inverse=True)
+    if (ow[first][inverse] != ow).any():
+        raise _Fallback  # hash collision between organisation names
+    blank_org = (ow == 0).all(axis=1)
+    named = ~blank_org[first]
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[np.flatnonzero(named)[np.argsort(first[named], kind="stable")]] = np.arange(int(named.sum()))
+    org = rank[inverse]
+    org[blank_org] = int(named.sum()) + np.arange(int(blank_org.sum()))
+    index = _HashIndex(_hash(idw))
+
+    def lookup(f: _Fields, col: int) -> np.ndarray:
+        if _nwords(f, col) > nw:
+            raise _Fallback  # longer than any participant id: unknown
+        qw = _field_words(f, col, nw)
+        idx = index.find(_hash(qw))
+        if (idx < 0).any() or (idw[idx] != qw).any():
+            raise _Fallback
+        return idx
+
+    def pairs(path: Path, columns: tuple[str, ...]) -> tuple[np.ndarray, ...]:
+        f = _fast_fields(path, columns)
+        off = 1 if columns[0] == "round" else 0
+        rows = len(f.start[0])
+        if rows and min(int((f.end[c] - f.start[c]).min()) for c in (off, off + 1)) == 0:
+            raise _Fallback
+        a = lookup(f, off)
+        b = lookup(f, off + 1)
+        if (a == b).any():
+            raise _Fallback
+        rounds = np.zeros(rows, dtype=np.int64)
+        if off:
+            s, e = f.start[0], f.end[0]
+            length = e - s
+            if rows and (int(length.min()) == 0 or int(length.max()) > 17):
+                raise _Fallback
+            for j in range(int(length.max(initial=0))):
+                d = f.buf[s + j].astype(np.int64) - 48
+                m = length > j
+                if ((m & ((d < 0) | (d > 9)))).any():
+                    raise _Fallback  # signs and bad integers go to the reference reader
+                rounds = np.where(m, rounds * 10 + d, rounds)
+        return a, b, rounds
+
+    empty = np.zeros(0, dtype=np.int64)
+    ha = hb = hr = ba = bb = empty
+    if history is not None:
+        ha, hb, hr = pairs(history, ("round", "a", "b"))
+    if blocked is not None:
+        ba, bb, _ = pairs(blocked, ("a", "b"))
+    problem = engine.build_problem(n, org, ha, hb, hr, ba, bb, group_size, avoid)
+    return Inputs(ids=_as_bytes(idw), problem=problem)
+
+
+def _slow_inputs(
+    participants: Path, history: Path | None, blocked: Path | None, group_size: int, avoid: bool
+) -> Inputs:
+    ids, orgs = _read_participants_slow(participants)
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    ids = [ids[i] for i in order]
+    orgs = [orgs[i] for i in order]
+    known = {pid: i for i, pid in enumerate(ids)}
+    ha = hb = hr = ba = bb = []
+    if history is not None:
+        ha, hb, hr = _read_pairs_slow(history, ("round", "a", "b"), known, participants)
+    if blocked is not None:
+        ba, bb, _ = _read_pairs_slow(blocked, ("a", "b"), known, participants)
+    problem = engine.build_problem(
+        len(ids),
+        org_codes(orgs),
+        np.asarray(ha, dtype=np.int64),
+        np.asarray(hb, dtype=np.int64),
+        np.asarray(hr, dtype=np.int64),
+        np.asarray(ba, dtype=np.int64),
+        np.asarray(bb, dtype=np.int64),
+        group_size,
+        avoid,
+    )
+    encoded = [i.encode("utf-8") for i in ids]
+    width = max([8, *(len(x) for x in encoded)])
+    return Inputs(ids=np.array(encoded, dtype=f"S{width}"), problem=problem)
+
+
+def read_inputs(
+    participants: Path,
+    history: Path | None,
+    blocked: Path | None,
+    group_size: int,
+    avoid: bool,
+    fast: bool = True,
+) -> Inputs:
+    """Read and validate the CLI's inputs; raises InputError naming file, line and problem."""
+    if fast:
+        try:
+            return _fast_inputs(participants, history, blocked, group_size, avoid)
+        except (_Fallback, UnicodeDecodeError, OSError, IndexError):
+            pass
+    return _slow_inputs(participants, history, blocked, group_size, avoid)
+
+
+# -- writing -----------------------------------------------------------------
+
+
+def render_groups(ids: np.ndarray, gid: np.ndarray) -> bytes:
+    """G.csv bytes: header then `group,id` rows, groups numbered from 1, members in id order."""
+    n = len(ids)
+    order = np.lexsort((np.arange(n), gid))
+    number = gid[order] + 1
+    who = ids[order]
+    width = ids.dtype.itemsize
+    id_bytes = who.view(np.uint8).reshape(n, width)
+    id_len = np.where(id_bytes != 0, np.arange(1, width + 1), 0).max(axis=1)
+    digits = len(str(int(number.max(initial=1))))
+    num_len = np.floor(np.log10(np.maximum(number, 1))).astype(np.int64) + 1
+    row_len = num_len + 1 + id_len + 1
+    header = b"group,id\n"
+    offset = len(header) + np.r_[0, np.cumsum(row_len)[:-1]]
+    out = np.empty(len(header) + int(row_len.sum()), dtype=np.uint8)
+    out[: len(header)] = np.frombuffer(header, dtype=np.uint8)
+    rest = number.copy()
+    for j in range(digits):
+        place = num_len - 1 - j  # position of this digit (from the right)
+        m = place >= 0
+        out[offset[m] + place[m]] = (rest[m] % 10 + 48).astype(np.uint8)
+        rest //= 10
+    out[offset + num_len] = 44
+    for j in range(width):
+        m = id_len > j
+        out[offset[m] + num_len[m] + 1 + j] = id_bytes[m, j]
+    out[offset + row_len - 1] = 10
+    return out.tobytes()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename over it."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
