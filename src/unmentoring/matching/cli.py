@@ -85,8 +85,28 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _keep_freed_memory() -> None:
+    """Ask glibc to reuse freed memory instead of returning it to the OS.
+
+    The command allocates and frees many arrays of hundreds of megabytes; by
+    default each one is a fresh mmap whose pages fault in again. Reusing the
+    heap roughly halves the run time of a large draw without raising the peak.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-4, 0)  # M_MMAP_MAX: serve large blocks from the heap
+        libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: keep freed memory for reuse
+    except (OSError, AttributeError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    _keep_freed_memory()
     # imported here so --help and option errors need no numpy
     from . import csvio, engine
 

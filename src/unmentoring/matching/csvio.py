@@ -139,7 +139,7 @@ class _Fallback(Exception):
 
 @dataclass
 class _Fields:
-    data: bytes  # file contents, padded with 8 zero bytes
+    data: bytearray  # file contents, zero-padded
     buf: np.ndarray  # the same as uint8
     words: np.ndarray  # unaligned little-endian uint64 starting at every byte
     header: list[str]
@@ -150,50 +150,68 @@ class _Fields:
 _MASKS = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
 
-def _fast_fields(path: Path, columns: tuple[str, ...]) -> _Fields:
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b'"' in data or b"\0" in data:
+def _load(path: Path) -> tuple[bytearray, int, int]:
+    """File contents in a zero-padded buffer, and the [start, end) of its text after any BOM."""
+    size = path.stat().st_size
+    raw = bytearray(size + 16)
+    with open(path, "rb", buffering=0) as fh:
+        got = fh.readinto(memoryview(raw)[:size])
+    if got != size:
         raise _Fallback
-    if b"\r" in data:
-        data = data.replace(b"\r\n", b"\n")
-        if b"\r" in data:
+    start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    if b"\r" in raw:
+        text = bytes(raw[start:size]).replace(b"\r\n", b"\n")
+        if b"\r" in text:
             raise _Fallback
-    if not data.isascii():
-        data.decode("utf-8")  # raises (caught by caller) if not valid UTF-8
-    stripped = data.rstrip(b"\n")  # trailing blank lines
-    if not stripped.strip():
+        raw = bytearray(text) + bytes(16)
+        start, size = 0, len(text)
+    return raw, start, size
+
+
+def _fast_fields(path: Path, columns: tuple[str, ...]) -> _Fields:
+    raw, start, size = _load(path)
+    if raw.find(b'"', start, size) >= 0 or raw.find(b"\0", start, size) >= 0:
         raise _Fallback
-    first_end = stripped.find(b"\n")
+    if not raw.isascii():
+        bytes(raw[start:size]).decode("utf-8")  # raises (caught by caller) if not valid UTF-8
+    end = size
+    while end > start and raw[end - 1] == 10:
+        end -= 1  # trailing blank lines
+    first_end = raw.find(b"\n", start, end)
     if first_end < 0:
-        first_end = len(stripped)
-    header = [f.strip().lower() for f in stripped[:first_end].decode("utf-8").split(",")]
-    if not any(header) or any(c not in header for c in columns) or b"\n\n" in stripped:
+        first_end = end
+    header = [f.strip().lower() for f in raw[start:first_end].decode("utf-8").split(",")]
+    if not any(header) or any(c not in header for c in columns) or raw.find(b"\n\n", start, end) >= 0:
         raise _Fallback  # blank lines inside the file: the reference reader skips them
-    data = stripped + b"\n" + bytes(8)
-    del stripped
-    buf = np.frombuffer(data, dtype=np.uint8)
-    words = np.ndarray((len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
+    raw[end] = 10  # every line, the last included, ends with a newline
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    words = np.ndarray((len(raw) - 7,), dtype="<u8", buffer=raw, strides=(1,))
     ncol = len(header)
-    body = buf[first_end + 1 : len(buf) - 8]
-    # every data line must hold exactly ncol - 1 commas and one newline, in that order
-    sep = np.flatnonzero((body == 44) | (body == 10))
-    if len(sep) % ncol:
+    lo, hi = first_end + 1, end + 1  # the data lines
+    body = buf[lo:hi]
+    newlines = raw.count(b"\n", lo, hi)
+    commas = raw.count(b",", lo, hi)
+    if newlines and int(np.count_nonzero(body < 45)) == newlines + commas:
+        sep = np.flatnonzero(body < 45)  # nothing else below "-" in this file
+    else:
+        sep = np.flatnonzero((body == 44) | (body == 10))
+    rows = newlines
+    if len(sep) != rows * ncol:
         raise _Fallback
-    grid = sep.reshape(-1, ncol)
+    grid = sep.reshape(rows, ncol)
     del sep
-    if (body[grid[:, -1]] != 10).any() or (ncol > 1 and (body[grid[:, :-1]] != 44).any()):
+    # each group of ncol separators ends in a newline, and there are no other newlines:
+    # so every line has exactly ncol - 1 commas
+    if rows and (body[grid[:, -1]] != 10).any():
         raise _Fallback
-    grid += first_end + 1
-    rows = len(grid)
-    spacey = b" " in data or b"\t" in data
+    grid += lo
+    spacey = raw.find(b" ", lo, hi) >= 0 or raw.find(b"\t", lo, hi) >= 0
     fstart, fend = [], []
     for c in columns:
         j = header.index(c)
         if j == 0:
             s = np.empty(rows, dtype=np.int64)
-            s[0:1] = first_end + 1
+            s[0:1] = lo
             s[1:] = grid[:-1, -1] + 1
         else:
             s = grid[:, j - 1] + 1
@@ -208,7 +226,7 @@ def _fast_fields(path: Path, columns: tuple[str, ...]) -> _Fields:
                     cursor[m] += step
         fstart.append(s)
         fend.append(e)
-    return _Fields(data=data, buf=buf, words=words, header=header, start=fstart, end=fend)
+    return _Fields(data=raw, buf=buf, words=words, header=header, start=fstart, end=fend)
 
 
 def _field_words(f: _Fields, col: int, nwords: int) -> np.ndarray:
@@ -248,11 +266,12 @@ class _HashIndex:
     """Open-addressing hash table from 64-bit keys to positions, built and probed with numpy."""
 
     def __init__(self, keys: np.ndarray) -> None:
-        size = 1 << max(4, int(2 * len(keys) - 1).bit_length())
+        self.bits = max(4, int(2 * len(keys) - 1).bit_length())
+        size = 1 << self.bits
         self.mask = size - 1
         self.table = np.zeros((size, 2), dtype=np.uint64)  # (key, position + 1); 0 = empty
         pending = np.arange(len(keys), dtype=np.int64)
-        slot = (keys & np.uint64(self.mask)).astype(np.int64)
+        slot = self._slot(keys)
         while len(pending):
             cand = slot[pending]
             free = self.table[:, 1][cand] == 0
@@ -265,11 +284,15 @@ class _HashIndex:
             pending = pending[~placed]
             slot[pending] = (slot[pending] + 1) & self.mask
 
+    def _slot(self, keys: np.ndarray) -> np.ndarray:
+        mixed = keys * np.uint64(0x9E3779B97F4A7C15)
+        return (mixed >> np.uint64(64 - self.bits)).astype(np.int64)
+
     def find(self, keys: np.ndarray) -> np.ndarray:
         """Position of each key, or -1."""
         out = np.full(len(keys), -1, dtype=np.int64)
         todo = np.arange(len(keys), dtype=np.int64)
-        slot = (keys & np.uint64(self.mask)).astype(np.int64)
+        slot = self._slot(keys)
         q = keys
         flat = self.table.view(np.complex128).ravel()  # one 16-byte load per probe
         while len(todo):
@@ -311,14 +334,15 @@ def _fast_inputs(
     rank[np.flatnonzero(named)[np.argsort(first[named], kind="stable")]] = np.arange(int(named.sum()))
     org = rank[inverse]
     org[blank_org] = int(named.sum()) + np.arange(int(blank_org.sum()))
-    index = _HashIndex(_hash(idw))
+    # ids of up to 8 bytes are their own exact key; longer ids are hashed and checked
+    index = _HashIndex(idw[:, 0] if nw == 1 else _hash(idw))
 
     def lookup(f: _Fields, col: int) -> np.ndarray:
         if _nwords(f, col) > nw:
             raise _Fallback  # longer than any participant id: unknown
         qw = _field_words(f, col, nw)
-        idx = index.find(_hash(qw))
-        if (idx < 0).any() or (idw[idx] != qw).any():
+        idx = index.find(qw[:, 0] if nw == 1 else _hash(qw))
+        if (idx < 0).any() or (nw > 1 and (idw[idx] != qw).any()):
             raise _Fallback
         return idx
 

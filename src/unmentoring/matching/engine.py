@@ -175,7 +175,7 @@ def same_org_bound(prob: Problem, sizes: list[int]) -> int:
 
 def group_pairs(gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """All within-group pairs (a, b), a < b by index, for a group assignment."""
-    order = np.lexsort((np.arange(len(gid)), gid))
+    order = np.argsort(gid)
     g_sorted = gid[order]
     starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]])
     sizes = np.diff(np.r_[starts, len(gid)])
