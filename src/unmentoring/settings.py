@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "unmentoring.accounts",
     "unmentoring.programmes",
     "unmentoring.notifications",
+    "unmentoring.rounds",
+    "unmentoring.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("unmentoring.accounts.urls")),
     path("", include("unmentoring.programmes.urls")),
     path("", include("unmentoring.notifications.urls")),
+    path("", include("unmentoring.rounds.urls")),
     path("admin/", admin.site.urls),
 ]
 

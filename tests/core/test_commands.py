@@ -40,7 +40,9 @@ def test_demo_loads_a_programme_into_an_empty_database_and_refuses_a_second_time
 def test_tick_runs_every_job_and_reports_counts(capsys):
     call_command("tick", "--now", "2027-01-08T09:00")
     out = capsys.readouterr().out
-    assert out.strip() == "memberships.resume_due=0 signups.purge_unconfirmed=0 link_requests.purge=0 messages.deliver_due=0"
+    assert out.strip() == (
+        "memberships.resume_due=0 rounds.advance=0 signups.purge_unconfirmed=0 link_requests.purge=0 messages.deliver_due=0"
+    )
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -66,4 +66,31 @@ def demo_load(*, members: int = 36, seed: int = 2026) -> Programme:
             sharing_agreed_at=now,
             confirmed_at=now,
         )
+    _past_rounds(programme, rng=rng, now=now)
     return programme
+
+
+def _past_rounds(programme: Programme, *, rng: random.Random, now, rounds: int = 3) -> None:
+    """Three finished rounds, run through the real lifecycle at past moments, with made-up check-ins.
+
+    Their emails are not kept: the demo's sent-mail page starts empty.
+    """
+    from datetime import timedelta
+
+    from unmentoring.notifications.models import Message
+    from unmentoring.outcomes.enums import Met
+    from unmentoring.outcomes.models import CheckIn
+    from unmentoring.rounds.models import GroupMember
+    from unmentoring.rounds.services import round_close, round_draw, round_schedule_next
+
+    moment = now - timedelta(days=31 * rounds + 10)
+    for _ in range(rounds):
+        rnd = round_schedule_next(programme=programme, now=moment)
+        round_draw(round_id=rnd.pk, now=rnd.draw_at)
+        for seat in GroupMember.objects.filter(group__round=rnd).order_by("pk"):
+            if rng.random() < 0.75:
+                CheckIn.objects.create(seat=seat, met=rng.choices(Met.values, weights=[7, 1, 2])[0])
+        round_close(round_id=rnd.pk, now=rnd.close_at)
+        moment = rnd.draw_at + timedelta(days=1)
+    round_schedule_next(programme=programme, now=now)
+    Message.objects.all().delete()

@@ -15,9 +15,11 @@ def _jobs() -> list[tuple[str, Callable[[datetime], int]]]:
     from unmentoring.accounts.services import link_requests_purge
     from unmentoring.notifications.services import messages_deliver_due
     from unmentoring.programmes.services import memberships_resume_due, signups_purge_unconfirmed
+    from unmentoring.rounds.services import rounds_advance
 
     return [
         ("memberships.resume_due", lambda now: memberships_resume_due(today=timezone.localdate(now))),
+        ("rounds.advance", lambda now: sum(rounds_advance(now=now).values())),
         ("signups.purge_unconfirmed", lambda now: signups_purge_unconfirmed(now=now)),
         ("link_requests.purge", lambda now: link_requests_purge(now=now)),
         ("messages.deliver_due", lambda now: messages_deliver_due(now=now)),

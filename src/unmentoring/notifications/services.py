@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -37,6 +37,7 @@ class Outgoing:
     idempotency_key: str
     context: dict
     person_id: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def message_queue(
@@ -71,7 +72,7 @@ def messages_queue_many(outgoing: list[Outgoing], *, batch_size: int = 2000) -> 
     now = timezone.now()
     rows = [
         Message(idempotency_key=o.idempotency_key, template=o.template, to_email=o.to_email, context=o.context,
-                person_id=o.person_id, next_attempt_at=now, created_at=now)
+                person_id=o.person_id, headers=o.headers, next_attempt_at=now, created_at=now)
         for o in outgoing
         if o.idempotency_key not in existing
     ]

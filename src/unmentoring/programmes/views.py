@@ -14,7 +14,10 @@ DETAIL_FIELDS = ["organisation", "role", "phone", "video_kind", "video_handle", 
 
 
 def detail(request, slug):
-    return render(request, "programmes/detail.html", {"programme": programme_get(slug=slug)})
+    from unmentoring.rounds.selectors import rounds_of
+
+    programme = programme_get(slug=slug)
+    return render(request, "programmes/detail.html", {"programme": programme, **rounds_of(programme)})
 
 
 @require_http_methods(["GET", "POST"])

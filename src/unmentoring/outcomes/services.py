@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.db import transaction
+
+from unmentoring.core.services import audit_record
+from unmentoring.outcomes.models import Block, Report
+from unmentoring.rounds.models import GroupMember
+
+
+@transaction.atomic
+def report_submit(*, seat: GroupMember, about: GroupMember, what_happened: str, block: bool) -> Report:
+    """Record a concern about someone in the reporter's group; optionally never match them again."""
+    if about.group_id != seat.group_id or about.pk == seat.pk or about.membership is None or seat.membership is None:
+        raise ValueError("You can only report someone in your own group.")
+    reporter, person = seat.membership.person, about.membership.person
+    report = Report.objects.create(seat=seat, reporter=reporter, about=person, what_happened=what_happened)
+    if block:
+        Block.objects.get_or_create(blocker=reporter, blocked=person)
+    audit_record(actor=reporter, action="report.submit", subject=f"person:{person.pk}", detail={"report": report.pk, "block": block})
+    return report
+
+
+@transaction.atomic
+def block_add(*, blocker, blocked) -> Block:
+    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    return block

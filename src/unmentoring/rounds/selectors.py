@@ -1,0 +1,106 @@
+"""Reads for rounds: who is due in a draw, who met whom before, who blocked whom, and pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+from django.db.models import Max, Q
+from django.shortcuts import get_object_or_404
+
+from unmentoring.matching import PastMeeting
+from unmentoring.outcomes.models import Block
+from unmentoring.programmes.enums import Cadence, MembershipStatus, Rhythm
+from unmentoring.programmes.models import Membership
+from unmentoring.rounds.enums import RoundState
+from unmentoring.rounds.models import GroupMember, Round
+
+QUARTER_IN_ROUNDS = {Cadence.WEEKLY: 13, Cadence.FORTNIGHTLY: 6, Cadence.MONTHLY: 3}
+
+
+def rhythm_interval(rhythm: str, cadence: str) -> int:
+    """How many rounds apart a member with this rhythm is drawn."""
+    return {Rhythm.EVERY_ROUND: 1, Rhythm.EVERY_OTHER: 2}.get(rhythm) or QUARTER_IN_ROUNDS[cadence]
+
+
+def memberships_due(rnd: Round) -> list[Membership]:
+    """Confirmed, active (or paused only until before the draw) and due by their rhythm, or first in line."""
+    programme = rnd.programme
+    draw_day = rnd.draw_at.astimezone(programme.tz).date()
+    candidates = list(
+        Membership.objects.confirmed()
+        .filter(programme=programme, person__is_active=True)
+        .filter(Q(status=MembershipStatus.ACTIVE) | Q(status=MembershipStatus.PAUSED, paused_until__lte=draw_day))
+        .select_related("person")
+        .order_by("pk")
+    )
+    last_round = dict(
+        GroupMember.objects.filter(group__round__programme=programme, group__is_rematch=False, group__round__number__lt=rnd.number)
+        .values("membership")
+        .annotate(last=Max("group__round__number"))
+        .values_list("membership", "last")
+    )
+    due = []
+    for membership in candidates:
+        last = last_round.get(membership.pk)
+        interval = rhythm_interval(membership.rhythm, programme.cadence)
+        if membership.first_in_line or last is None or rnd.number - last >= interval:
+            due.append(membership)
+    return due
+
+
+def past_meetings(*, programme, membership_ids: set[int], up_to_round: int) -> list[PastMeeting]:
+    """Every pair among these members who shared a group in this programme, with the round they did."""
+    by_group: dict[int, list[int]] = defaultdict(list)
+    round_of: dict[int, int] = {}
+    seats = (
+        GroupMember.objects.filter(group__round__programme=programme, group__round__number__lte=up_to_round, membership__isnull=False)
+        .values_list("group_id", "group__round__number", "membership_id")
+        .order_by("group_id", "membership_id")
+    )
+    for group_id, number, membership_id in seats.iterator(chunk_size=20000):
+        if membership_id in membership_ids:
+            by_group[group_id].append(membership_id)
+            round_of[group_id] = number
+    return [
+        PastMeeting(round=round_of[group_id], a=str(a), b=str(b))
+        for group_id, members in by_group.items()
+        for a, b in combinations(members, 2)
+    ]
+
+
+def blocked_pairs(memberships: list[Membership]) -> list[tuple[str, str]]:
+    """Blocks between people, as pairs of these membership ids."""
+    membership_of = {m.person_id: m.pk for m in memberships}
+    pairs = Block.objects.filter(blocker_id__in=membership_of, blocked_id__in=membership_of).values_list("blocker_id", "blocked_id")
+    return [(str(membership_of[a]), str(membership_of[b])) for a, b in pairs.iterator(chunk_size=20000)]
+
+
+def round_get(*, slug: str, number: int) -> Round:
+    return get_object_or_404(Round.objects.select_related("programme"), programme__slug=slug, number=number)
+
+
+def rounds_of(programme) -> dict:
+    rounds = list(programme.rounds.order_by("-number"))
+    return {
+        "next_round": next((r for r in reversed(rounds) if r.state == RoundState.SCHEDULED), None),
+        "past_rounds": [r for r in rounds if r.state != RoundState.SCHEDULED],
+    }
+
+
+def seats_of(*, person, rnd: Round) -> list[dict]:
+    """A person's groups in a round, each with the other members' details (only for people in the group)."""
+    seats = list(
+        GroupMember.objects.filter(group__round=rnd, membership__person=person)
+        .select_related("group", "checkin")
+        .order_by("group__number")
+    )
+    others = defaultdict(list)
+    for other in (
+        GroupMember.objects.filter(group__in=[s.group_id for s in seats])
+        .exclude(membership__person=person)
+        .select_related("membership__person")
+        .order_by("pk")
+    ):
+        others[other.group_id].append(other)
+    return [{"seat": seat, "others": others[seat.group_id]} for seat in seats]

@@ -1,0 +1,497 @@
+"""The round lifecycle: schedule, notice, draw, nudge, check-in, close; re-matching and silent members.
+
+Every step is idempotent: it checks and sets its own marker inside one
+transaction, and each message it queues has an idempotency key, so a tick
+that runs twice, late, or on two workers at once sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from unmentoring.core.links import absolute_url
+from unmentoring.matching import MatchingError, Participant, match
+from unmentoring.notifications.services import Outgoing, messages_queue_many
+from unmentoring.outcomes.enums import Met
+from unmentoring.outcomes.models import CheckIn
+from unmentoring.programmes.enums import MembershipStatus
+from unmentoring.programmes.models import Membership, Programme
+from unmentoring.rounds import tokens
+from unmentoring.rounds.enums import RoundState
+from unmentoring.rounds.models import Group, GroupMember, Round, seed_digest
+from unmentoring.rounds.schedule import timetable
+from unmentoring.rounds.selectors import blocked_pairs, memberships_due, past_meetings
+
+logger = logging.getLogger(__name__)
+
+SILENT_ROUNDS = 3
+SILENT_PAUSE = timedelta(days=365)
+
+
+class RoundError(Exception):
+    """A lifecycle step that cannot happen now, with a reason a person can read."""
+
+
+def _local_day(moment: datetime, programme: Programme):
+    return moment.astimezone(programme.tz).date()
+
+
+def _link(kind: str, pk: int) -> str:
+    return absolute_url(f"rounds:{kind}", kwargs={"token": tokens.make(kind, pk)})
+
+
+def membership_footer(membership: Membership) -> tuple[dict, dict]:
+    """Context every programme email carries (pause/unsubscribe link) and the RFC 8058 headers."""
+    unsubscribe = _link("unsubscribe", membership.pk)
+    context = {
+        "programme_name": membership.programme.name,
+        "unsubscribe_link": unsubscribe,
+        "account_link": absolute_url("accounts:home"),
+    }
+    headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return context, headers
+
+
+# --- Scheduling -------------------------------------------------------------
+
+
+def round_schedule_next(*, programme: Programme, now: datetime | None = None) -> Round | None:
+    """Make sure the programme's next round is scheduled; returns the new round, or None if one was already."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()  # one scheduler at a time
+        if programme.rounds.filter(state=RoundState.SCHEDULED).exists():
+            return None
+        last = programme.rounds.order_by("-number").first()
+        earliest = _local_day(now, programme) + timedelta(days=programme.notice_days)
+        previous = None
+        if last is not None:
+            previous = _local_day(last.draw_at, programme)
+            earliest = max(earliest, previous + timedelta(days=1))
+        times = timetable(programme, earliest=earliest, previous=previous)
+        seed = secrets.token_hex(32)
+        return Round.objects.create(
+            programme=programme,
+            number=(last.number + 1) if last else 1,
+            seed=seed,
+            seed_sha256=seed_digest(seed),
+            notice_at=times.notice_at,
+            draw_at=times.draw_at,
+            nudge_at=times.nudge_at,
+            window_ends_at=times.window_ends_at,
+            close_at=times.close_at,
+        )
+
+
+# --- Opt-out notice ---------------------------------------------------------
+
+
+def round_send_notice(*, round_id: int, now: datetime | None = None) -> int:
+    """Tell every member due in the draw that they are in, with a one-click way to skip the round."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
+        if rnd.notice_sent_at is not None or rnd.state != RoundState.SCHEDULED:
+            return 0
+        rnd.notice_sent_at = now
+        rnd.save(update_fields=["notice_sent_at"])
+        if now >= rnd.draw_at:
+            return 0  # caught up too late: the draw is due, a notice would only confuse
+        draw_day = _local_day(rnd.draw_at, rnd.programme)
+        outgoing = []
+        for membership in memberships_due(rnd):
+            membership.programme = rnd.programme
+            footer, headers = membership_footer(membership)
+            outgoing.append(Outgoing(
+                template="round_notice",
+                to_email=membership.person.email,
+                person_id=membership.person_id,
+                idempotency_key=f"notice:{rnd.pk}:{membership.pk}",
+                context={
+                    **footer,
+                    "name": membership.person.full_name,
+                    "round_number": rnd.number,
+                    "draw_date": f"{draw_day:%A} {draw_day.day} {draw_day:%B %Y}",
+                    "skip_link": _link("skip", _skip_key(rnd, membership)),
+                },
+                headers=headers,
+            ))
+        return messages_queue_many(outgoing)
+
+
+def _skip_key(rnd: Round, membership: Membership) -> int:
+    # One signed integer for (round, membership): round ids and membership ids both fit in 32 bits.
+    return (rnd.pk << 32) | membership.pk
+
+
+def skip_key_parts(value: int) -> tuple[int, int]:
+    return value >> 32, value & 0xFFFFFFFF
+
+
+def membership_skip_round(*, round_id: int, membership_id: int) -> Membership:
+    """Pause a member until the day after this round's draw, so they sit it out."""
+    from unmentoring.programmes.services import membership_pause
+
+    with transaction.atomic():
+        rnd = Round.objects.select_related("programme").get(pk=round_id)
+        membership = Membership.objects.select_for_update().get(pk=membership_id, programme=rnd.programme)
+        if rnd.state != RoundState.SCHEDULED:
+            raise RoundError(f"Round {rnd.number} has already been drawn.")
+        until = _local_day(rnd.draw_at, rnd.programme) + timedelta(days=1)
+        if membership.status == MembershipStatus.PAUSED and membership.paused_until and membership.paused_until >= until:
+            return membership
+        return membership_pause(membership=membership, until=until, today=_local_day(timezone.now(), rnd.programme))
+
+
+# --- The draw ---------------------------------------------------------------
+
+
+def _group(rnd: Round, memberships: list[Membership], *, history_to: int, seed: int, start_number: int, is_rematch: bool) -> list[GroupMember]:
+    """Run the engine on these memberships and store its groups; returns the new seats."""
+    by_id = {str(m.pk): m for m in memberships}
+    programme = rnd.programme
+    grouping = match(
+        [Participant(id=key, organisation=" ".join(m.organisation.casefold().split())) for key, m in by_id.items()],
+        history=past_meetings(programme=programme, membership_ids={m.pk for m in memberships}, up_to_round=history_to),
+        blocked=blocked_pairs(memberships),
+        group_size=programme.group_size,
+        seed=seed,
+        same_org=programme.same_org_policy,
+    )
+    groups = Group.objects.bulk_create(
+        [Group(round=rnd, number=start_number + i, explanation=g.explanation[:300], is_rematch=is_rematch)
+         for i, g in enumerate(grouping.groups)],
+        batch_size=2000,
+    )
+    seats = [
+        GroupMember(group=group, membership=by_id[member], organisation=by_id[member].organisation)
+        for group, planned in zip(groups, grouping.groups)
+        for member in planned.members
+    ]
+    seats = GroupMember.objects.bulk_create(seats, batch_size=5000)
+    return seats
+
+
+def _intros(seats: list[GroupMember]) -> list[Outgoing]:
+    return [
+        Outgoing(
+            template="intro",
+            to_email=seat.membership.person.email,
+            person_id=seat.membership.person_id,
+            idempotency_key=f"intro:{seat.pk}",
+            context={"seat": seat.pk},
+        )
+        for seat in seats
+    ]
+
+
+def round_draw(*, round_id: int, now: datetime | None = None) -> Round:
+    """Group every member due in this round, store the groups and queue the intros, in one transaction.
+
+    Idempotent: a drawn round is returned as it is, and a second worker
+    waits on the round's row lock, then finds it drawn.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
+        if rnd.state != RoundState.SCHEDULED:
+            return rnd
+        if now < rnd.draw_at:
+            raise RoundError(f"Round {rnd.number} is not due to be drawn until {rnd.draw_at:%Y-%m-%d %H:%M}.")
+        members = memberships_due(rnd)
+        for membership in members:
+            membership.programme = rnd.programme
+        rnd.state, rnd.drawn_at = RoundState.DRAWN, now
+        if len(members) < 2:
+            rnd.draw_note = f"Not drawn: {len(members)} member{'s' if len(members) != 1 else ''} due, at least 2 are needed."
+            rnd.save(update_fields=["state", "drawn_at", "draw_note"])
+            return rnd
+        try:
+            seats = _group(rnd, members, history_to=rnd.number - 1, seed=rnd.engine_seed, start_number=1, is_rematch=False)
+        except MatchingError as error:
+            transaction.set_rollback(True)
+            _note_failed_draw(rnd.pk, str(error))
+            raise RoundError(f"Round {rnd.number} cannot be drawn: {error}") from error
+        rnd.draw_note = ""
+        rnd.save(update_fields=["state", "drawn_at", "draw_note"])
+        Membership.objects.filter(pk__in=[m.pk for m in members if m.first_in_line]).update(first_in_line=False)
+        messages_queue_many(_intros(seats))
+        return rnd
+
+
+def _note_failed_draw(round_id: int, reason: str) -> None:
+    def save():
+        Round.objects.filter(pk=round_id).update(draw_note=f"Draw failed: {reason}"[:300])
+
+    transaction.on_commit(save)
+
+
+# --- Midway nudge and check-in requests --------------------------------------
+
+
+def _seats_to_message(rnd: Round, extra: Q | None = None):
+    seats = GroupMember.objects.filter(group__round=rnd, membership__isnull=False)
+    if extra is not None:
+        seats = seats.filter(extra)
+    return seats.select_related("membership__person", "membership__programme").order_by("pk")
+
+
+def round_send_nudges(*, round_id: int, now: datetime | None = None) -> int:
+    """Midway: remind members of groups where nobody has said they met."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=round_id)
+        if rnd.state != RoundState.DRAWN or rnd.nudge_sent_at is not None:
+            return 0
+        rnd.nudge_sent_at = now
+        rnd.save(update_fields=["nudge_sent_at"])
+        if now >= rnd.window_ends_at:
+            return 0  # caught up after the window: the check-in request says it all
+        someone_met = CheckIn.objects.filter(seat__group=OuterRef("group"), met=Met.YES)
+        seats = _seats_to_message(rnd, Q(checkin__isnull=True)).annotate(met=Exists(someone_met)).filter(met=False)
+        return messages_queue_many([_seat_message("nudge", seat, rnd) for seat in seats])
+
+
+def round_send_checkins(*, round_id: int, now: datetime | None = None) -> int:
+    """At the end of the window: ask every member how it went (a signed link, no sign-in)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=round_id)
+        if rnd.state != RoundState.DRAWN or rnd.checkin_sent_at is not None:
+            return 0
+        rnd.checkin_sent_at = now
+        rnd.save(update_fields=["checkin_sent_at"])
+        return messages_queue_many([_seat_message("checkin_request", seat, rnd) for seat in _seats_to_message(rnd)])
+
+
+def _seat_message(template: str, seat: GroupMember, rnd: Round) -> Outgoing:
+    membership = seat.membership
+    footer, headers = membership_footer(membership)
+    end = rnd.window_ends_at.astimezone(membership.programme.tz)
+    return Outgoing(
+        template=template,
+        to_email=membership.person.email,
+        person_id=membership.person_id,
+        idempotency_key=f"{template}:{seat.pk}",
+        headers=headers,
+        context={
+            **footer,
+            "name": membership.person.full_name,
+            "round_number": rnd.number,
+            "window_end": f"{end:%A} {end.day} {end:%B}",
+            "checkin_link": _link("checkin", seat.pk),
+            "rematch_link": _link("rematch", seat.pk),
+            "round_link": absolute_url("rounds:detail", kwargs={"slug": membership.programme.slug, "number": rnd.number}),
+        },
+    )
+
+
+# --- Check-in (placeholder until the full check-in form) -------------------
+
+
+def checkin_record(*, seat_id: int, met: str) -> CheckIn:
+    if met not in Met.values:
+        raise RoundError("Choose whether you met.")
+    with transaction.atomic():
+        seat = GroupMember.objects.select_related("group__round").get(pk=seat_id, membership__isnull=False)
+        if seat.group.round.state == RoundState.SCHEDULED:
+            raise RoundError("This round has not been drawn yet.")
+        checkin, _ = CheckIn.objects.update_or_create(seat=seat, defaults={"met": met})
+        return checkin
+
+
+# --- Closing and silent members --------------------------------------------
+
+
+def round_close(*, round_id: int, now: datetime | None = None) -> Round:
+    """Freeze the round, tell its members how it went, and pause anyone silent for three rounds running."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
+        if rnd.state != RoundState.DRAWN:
+            return rnd
+        if now < rnd.close_at:
+            raise RoundError(f"Round {rnd.number} closes at {rnd.close_at:%Y-%m-%d %H:%M}.")
+        rnd.state, rnd.closed_at = RoundState.CLOSED, now
+        rnd.save(update_fields=["state", "closed_at"])
+        groups = rnd.groups.filter(is_rematch=False).annotate(
+            met=Count("members__checkin", filter=Q(members__checkin__met=Met.YES))
+        )
+        total = groups.count()
+        met = groups.filter(met__gt=0).count()
+        outgoing = []
+        for seat in _seats_to_message(rnd):
+            message = _seat_message("round_closed", seat, rnd)
+            message.context.update({"groups": total, "groups_met": met})
+            outgoing.append(message)
+        messages_queue_many(outgoing)
+        memberships_pause_silent(rnd=rnd, now=now)
+        return rnd
+
+
+def memberships_pause_silent(*, rnd: Round, now: datetime) -> int:
+    """Members who answered nothing in their last three closed rounds are paused and told how to resume."""
+    from unmentoring.programmes.services import membership_pause
+
+    seats = (
+        GroupMember.objects.filter(group__round__programme=rnd.programme, group__round__state=RoundState.CLOSED,
+                                   group__is_rematch=False, membership__status=MembershipStatus.ACTIVE,
+                                   membership__in=GroupMember.objects.filter(group__round=rnd).values("membership"))
+        .annotate(answered=Exists(CheckIn.objects.filter(seat__membership=OuterRef("membership"), seat__group__round=OuterRef("group__round"))))
+        .values_list("membership_id", "group__round__number", "answered")
+        .order_by("membership_id", "-group__round__number")
+    )
+    history: dict[int, list[bool]] = {}
+    for membership_id, _number, answered in seats:
+        history.setdefault(membership_id, []).append(answered)
+    silent = [m for m, answers in history.items() if len(answers) >= SILENT_ROUNDS and not any(answers[:SILENT_ROUNDS])]
+    today = _local_day(now, rnd.programme)
+    outgoing = []
+    for membership in Membership.objects.filter(pk__in=silent).select_related("person", "programme"):
+        membership_pause(membership=membership, until=today + SILENT_PAUSE, today=today)
+        Membership.objects.filter(pk=membership.pk).update(pause_reason="silent")
+        footer, headers = membership_footer(membership)
+        outgoing.append(Outgoing(
+            template="paused_silent",
+            to_email=membership.person.email,
+            person_id=membership.person_id,
+            idempotency_key=f"paused-silent:{rnd.pk}:{membership.pk}",
+            context={**footer, "name": membership.person.full_name, "rounds": SILENT_ROUNDS,
+                     "resume_link": _link("resume", membership.pk)},
+            headers=headers,
+        ))
+    messages_queue_many(outgoing)
+    return len(outgoing)
+
+
+def membership_resume_by_link(*, membership_id: int) -> Membership:
+    from unmentoring.programmes.services import membership_resume
+
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership_id)
+        if membership.status == MembershipStatus.ACTIVE:
+            return membership
+        if membership.status != MembershipStatus.PAUSED:
+            raise RoundError("You have left this programme. Sign up again from its page to rejoin.")
+        membership.pause_reason = ""
+        membership.save(update_fields=["pause_reason"])
+        return membership_resume(membership=membership)
+
+
+def membership_unsubscribe(*, membership_id: int) -> Membership:
+    """One-click unsubscribe (RFC 8058): leave the programme, so no more of its emails."""
+    from unmentoring.programmes.services import membership_leave
+
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership_id)
+        if membership.status == MembershipStatus.LEFT:
+            return membership
+        return membership_leave(membership=membership)
+
+
+# --- Re-matching -------------------------------------------------------------
+
+
+def seat_request_rematch(*, seat_id: int, now: datetime | None = None) -> GroupMember:
+    """"My match hasn't replied or has left": regroup with others of this round in the same spot.
+
+    With nobody else waiting, the member is told so and will be first in
+    line next round; a later request in the same window pairs them after all.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        seat = GroupMember.objects.select_related("group__round__programme", "membership__person").get(pk=seat_id)
+        rnd = Round.objects.select_for_update().select_related("programme").get(pk=seat.group.round_id)
+        seat.refresh_from_db()
+        if seat.membership is None or seat.membership.status == MembershipStatus.LEFT:
+            raise RoundError("You are no longer in this programme.")
+        if rnd.state != RoundState.DRAWN or now >= rnd.window_ends_at:
+            raise RoundError(f"The window for round {rnd.number} has closed. You will be matched again next round.")
+        if seat.rematch_outcome == "regrouped":
+            return seat
+        if seat.rematch_requested_at is None:
+            seat.rematch_requested_at = now
+            seat.save(update_fields=["rematch_requested_at"])
+        waiting = list(
+            GroupMember.objects.filter(group__round=rnd, rematch_requested_at__isnull=False, membership__isnull=False)
+            .exclude(rematch_outcome="regrouped")
+            .exclude(membership__status=MembershipStatus.LEFT)
+            .select_related("membership__person")
+            .order_by("pk")
+        )
+        # Someone whose only partner asked too is not "waiting" for that partner: the engine keeps them apart.
+        if len({w.membership_id for w in waiting}) < 2:
+            seat.rematch_outcome = "waiting"
+            seat.save(update_fields=["rematch_outcome"])
+            Membership.objects.filter(pk=seat.membership_id).update(first_in_line=True)
+            footer, headers = membership_footer(_with_programme(seat.membership, rnd))
+            messages_queue_many([Outgoing(
+                template="rematch_waiting",
+                to_email=seat.membership.person.email,
+                person_id=seat.membership.person_id,
+                idempotency_key=f"rematch-waiting:{seat.pk}",
+                context={**footer, "name": seat.membership.person.full_name, "round_number": rnd.number},
+                headers=headers,
+            )])
+            return seat
+        memberships = [_with_programme(w.membership, rnd) for w in {w.membership_id: w for w in waiting}.values()]
+        start = (rnd.groups.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        try:
+            new_seats = _group(rnd, memberships, history_to=rnd.number, seed=rnd.engine_seed + start,
+                               start_number=start, is_rematch=True)
+        except MatchingError:
+            seat.rematch_outcome = "waiting"
+            seat.save(update_fields=["rematch_outcome"])
+            return seat
+        GroupMember.objects.filter(pk__in=[w.pk for w in waiting]).update(rematch_outcome="regrouped")
+        Membership.objects.filter(pk__in=[m.pk for m in memberships]).update(first_in_line=False)
+        messages_queue_many(_intros(new_seats))
+        seat.refresh_from_db()
+        return seat
+
+
+def _with_programme(membership: Membership, rnd: Round) -> Membership:
+    membership.programme = rnd.programme
+    return membership
+
+
+# --- What the scheduler runs -------------------------------------------------
+
+
+def rounds_advance(*, now: datetime | None = None) -> dict[str, int]:
+    """Do every lifecycle step that is due, oldest first; safe to run late, twice or concurrently."""
+    now = now or timezone.now()
+    done = {"scheduled": 0, "notices": 0, "drawn": 0, "nudges": 0, "checkins": 0, "closed": 0}
+    for programme in Programme.objects.order_by("pk"):
+        done["scheduled"] += round_schedule_next(programme=programme, now=now) is not None
+    due = Round.objects.exclude(state=RoundState.CLOSED).filter(notice_at__lte=now).order_by("draw_at", "pk")
+    for rnd in due.values_list("pk", "state", "notice_sent_at", "draw_at", "nudge_at", "nudge_sent_at",
+                               "window_ends_at", "checkin_sent_at", "close_at"):
+        pk, state, notice_sent, draw_at, nudge_at, nudge_sent, window_ends_at, checkin_sent, close_at = rnd
+        if state == RoundState.SCHEDULED and notice_sent is None:
+            done["notices"] += bool(round_send_notice(round_id=pk, now=now)) or 0
+        if state == RoundState.SCHEDULED and draw_at <= now:
+            try:
+                round_draw(round_id=pk, now=now)
+                done["drawn"] += 1
+            except RoundError:
+                logger.exception("Round %s could not be drawn", pk)
+                continue
+            state = RoundState.DRAWN
+        if state == RoundState.DRAWN and nudge_sent is None and nudge_at <= now:
+            done["nudges"] += round_send_nudges(round_id=pk, now=now)
+        if state == RoundState.DRAWN and checkin_sent is None and window_ends_at <= now:
+            done["checkins"] += round_send_checkins(round_id=pk, now=now)
+        if state == RoundState.DRAWN and close_at <= now:
+            round_close(round_id=pk, now=now)
+            done["closed"] += 1
+    # A drawn round makes room for the next one.
+    for programme in Programme.objects.order_by("pk"):
+        done["scheduled"] += round_schedule_next(programme=programme, now=now) is not None
+    return done
