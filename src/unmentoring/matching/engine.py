@@ -578,8 +578,11 @@ def _solve_groups(prob: Problem, rng: np.random.Generator, sizes: list[int]) -> 
     for _ in range(10):
         if result[0] == 0 and result[1] == 0 and result[3] == bound:
             break
-        members = improve(members, 40)
-        result = total(members)
+        members = improve(members, 30)
+        again = total(members)
+        if again == result:
+            break  # a pass without progress: a local optimum
+        result = again
     gid = np.empty(n, dtype=np.int64)
     rows, cols = np.nonzero(members >= 0)
     gid[members[rows, cols]] = rows
