@@ -8,6 +8,7 @@ that runs twice, late, or on two workers at once sends nothing twice.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -195,41 +196,54 @@ def round_draw(*, round_id: int, now: datetime | None = None) -> Round:
     """Group every member due in this round, store the groups and queue the intros, in one transaction.
 
     Idempotent: a drawn round is returned as it is, and a second worker
-    waits on the round's row lock, then finds it drawn.
+    waits on the round's row lock, then finds it drawn. If blocks make a
+    grouping impossible, nothing is written but a note naming who cannot be
+    placed, and RoundError is raised.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
-        if rnd.state != RoundState.SCHEDULED:
-            return rnd
-        if now < rnd.draw_at:
-            raise RoundError(f"Round {rnd.number} is not due to be drawn until {rnd.draw_at:%Y-%m-%d %H:%M}.")
-        members = memberships_due(rnd)
-        for membership in members:
-            membership.programme = rnd.programme
-        rnd.state, rnd.drawn_at = RoundState.DRAWN, now
-        if len(members) < 2:
-            rnd.draw_note = f"Not drawn: {len(members)} member{'s' if len(members) != 1 else ''} due, at least 2 are needed."
-            rnd.save(update_fields=["state", "drawn_at", "draw_note"])
-            return rnd
-        try:
-            seats = _group(rnd, members, history_to=rnd.number - 1, seed=rnd.engine_seed, start_number=1, is_rematch=False)
-        except MatchingError as error:
-            transaction.set_rollback(True)
-            _note_failed_draw(rnd.pk, str(error))
-            raise RoundError(f"Round {rnd.number} cannot be drawn: {error}") from error
-        rnd.draw_note = ""
-        rnd.save(update_fields=["state", "drawn_at", "draw_note"])
-        Membership.objects.filter(pk__in=[m.pk for m in members if m.first_in_line]).update(first_in_line=False)
-        messages_queue_many(_intros(seats))
+    try:
+        with transaction.atomic():
+            return _draw(round_id, now)
+    except _Unplaceable as error:
+        Round.objects.filter(pk=round_id).update(draw_note=f"Draw failed: {error}"[:300])
+        raise RoundError(f"Round {error.round_number} cannot be drawn: {error}") from error
+
+
+class _Unplaceable(Exception):
+    def __init__(self, message: str, round_number: int):
+        super().__init__(message)
+        self.round_number = round_number
+
+
+def _draw(round_id: int, now: datetime) -> Round:
+    rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
+    if rnd.state != RoundState.SCHEDULED:
         return rnd
+    if now < rnd.draw_at:
+        raise RoundError(f"Round {rnd.number} is not due to be drawn until {rnd.draw_at:%Y-%m-%d %H:%M}.")
+    members = memberships_due(rnd)
+    for membership in members:
+        membership.programme = rnd.programme
+    rnd.state, rnd.drawn_at = RoundState.DRAWN, now
+    if len(members) < 2:
+        rnd.draw_note = f"Not drawn: {len(members)} member{'s' if len(members) != 1 else ''} due, at least 2 are needed."
+        rnd.save(update_fields=["state", "drawn_at", "draw_note"])
+        return rnd
+    try:
+        seats = _group(rnd, members, history_to=rnd.number - 1, seed=rnd.engine_seed, start_number=1, is_rematch=False)
+    except MatchingError as error:
+        raise _Unplaceable(_with_names(str(error), members), rnd.number) from error
+    rnd.draw_note = ""
+    rnd.save(update_fields=["state", "drawn_at", "draw_note"])
+    Membership.objects.filter(pk__in=[m.pk for m in members if m.first_in_line]).update(first_in_line=False)
+    messages_queue_many(_intros(seats))
+    return rnd
 
 
-def _note_failed_draw(round_id: int, reason: str) -> None:
-    def save():
-        Round.objects.filter(pk=round_id).update(draw_note=f"Draw failed: {reason}"[:300])
-
-    transaction.on_commit(save)
+def _with_names(message: str, members: list[Membership]) -> str:
+    """The engine names membership ids; organisers need names."""
+    names = {str(m.pk): f"{m.person.full_name} ({m.organisation})" for m in members}
+    return re.sub(r"'(\d+)'", lambda found: names.get(found.group(1), found.group(0)), message)
 
 
 # --- Midway nudge and check-in requests --------------------------------------

@@ -1,0 +1,310 @@
+"""The monthly (here weekly) cycle, driven by a controllable clock: no sleeping."""
+
+import itertools
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import MembershipFactory, PersonFactory
+from tests.links import path_of
+from tests.rounds.conftest import at
+from unmentoring.notifications.models import Message
+from unmentoring.notifications.services import message_render
+from unmentoring.outcomes.models import Block, CheckIn
+from unmentoring.programmes.models import Membership
+from unmentoring.rounds.models import Group, GroupMember, Round, seed_digest
+from unmentoring.rounds.services import RoundError, checkin_record, round_draw, rounds_advance
+
+pytestmark = pytest.mark.django_db
+
+SCHEDULED_AT = at("2027-01-04 08:00")  # Monday; round 1 draws Tuesday 12 January 09:00
+
+
+def templates():
+    return sorted(Message.objects.values_list("template", flat=True))
+
+
+def schedule(programme):
+    rounds_advance(now=SCHEDULED_AT)
+    return Round.objects.get(programme=programme, number=1)
+
+
+def test_a_new_programme_gets_its_first_round_with_a_committed_seed(weekly, members):
+    rnd = schedule(weekly)
+    assert (rnd.state, rnd.notice_at, rnd.draw_at) == ("scheduled", at("2027-01-10 09:00"), at("2027-01-12 09:00"))
+    assert (rnd.nudge_at, rnd.window_ends_at, rnd.close_at) == (
+        at("2027-01-15 09:00"), at("2027-01-18 09:00"), at("2027-01-20 09:00"))
+    assert len(rnd.seed) == 64 and rnd.seed_sha256 == seed_digest(rnd.seed)
+    rounds_advance(now=SCHEDULED_AT)
+    assert Round.objects.count() == 1  # ticking again schedules nothing more
+
+
+def test_the_round_page_shows_the_seed_fingerprint_before_the_draw_and_the_seed_after(client, weekly, members):
+    rnd = schedule(weekly)
+    before = client.get(rnd.get_absolute_url()).text
+    assert rnd.seed_sha256 in before and rnd.seed not in before
+    rounds_advance(now=rnd.draw_at)
+    after = client.get(rnd.get_absolute_url()).text
+    assert rnd.seed in after
+
+
+def test_the_notice_goes_to_members_due_at_notice_time_and_only_once(weekly, members):
+    schedule(weekly)
+    rounds_advance(now=at("2027-01-10 08:59"))
+    assert Message.objects.count() == 0
+    rounds_advance(now=at("2027-01-10 09:00"))
+    rounds_advance(now=at("2027-01-10 09:05"))
+    assert templates() == ["round_notice"] * 8
+    notice = Message.objects.first()
+    assert notice.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert notice.headers["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/r/unsubscribe/")
+    text = message_render(notice).body_text
+    assert "Tuesday 12 January 2027" in text and "/r/skip/" in text
+
+
+def test_the_draw_groups_every_member_due_and_queues_one_intro_each(weekly, members):
+    MembershipFactory(programme=weekly, confirmed_at=None)  # never confirmed
+    paused = MembershipFactory(programme=weekly, status="paused", paused_until="2027-02-01")
+    MembershipFactory(programme=weekly, status="left")
+    rnd = schedule(weekly)
+
+    rounds_advance(now=at("2027-01-12 09:00"))
+    rounds_advance(now=at("2027-01-12 09:01"))
+
+    rnd.refresh_from_db()
+    assert rnd.state == "drawn"
+    seats = GroupMember.objects.filter(group__round=rnd)
+    assert sorted(seats.values_list("membership_id", flat=True)) == sorted(m.pk for m in members)
+    assert paused.pk not in set(seats.values_list("membership_id", flat=True))
+    assert Group.objects.filter(round=rnd).count() == 4
+    for group in Group.objects.filter(round=rnd):
+        orgs = [s.organisation for s in group.members.all()]
+        assert len(set(orgs)) == 2  # four organisations of two: nobody meets a colleague
+    assert sorted(Message.objects.filter(template="intro").values_list("context__seat", flat=True)) == sorted(seats.values_list("pk", flat=True))
+    assert Round.objects.filter(programme=weekly, number=2, state="scheduled").exists()
+
+
+def test_a_member_who_skips_the_round_from_the_notice_is_left_out_of_the_draw(client, weekly, members):
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.notice_at)
+    notice = message_render(Message.objects.get(template="round_notice", person=members[0].person))
+    skip = next(path_of(word) for word in notice.body_text.split() if "/r/skip/" in word)
+    assert "skip-submit" in client.get(skip).text
+    members[0].refresh_from_db()
+    assert members[0].status == "active"  # opening the link changes nothing
+    assert client.post(skip).status_code == 200
+    members[0].refresh_from_db()
+    assert (members[0].status, str(members[0].paused_until)) == ("paused", "2027-01-13")
+
+    rounds_advance(now=rnd.draw_at)
+    drawn = set(GroupMember.objects.filter(group__round=rnd).values_list("membership_id", flat=True))
+    assert members[0].pk not in drawn and len(drawn) == 7
+    # the pause ends by itself the day after the draw, in time for round 2
+    from django.core.management import call_command
+
+    call_command("tick", "--now", "2027-01-13T09:00")
+    members[0].refresh_from_db()
+    assert members[0].status == "active"
+
+
+def test_drawing_twice_makes_one_set_of_groups(weekly, members):
+    rnd = schedule(weekly)
+    round_draw(round_id=rnd.pk, now=rnd.draw_at)
+    round_draw(round_id=rnd.pk, now=rnd.draw_at)
+    assert GroupMember.objects.filter(group__round=rnd).count() == 8
+    assert Message.objects.filter(template="intro").count() == 8
+
+
+def test_a_round_cannot_be_drawn_early(weekly, members):
+    rnd = schedule(weekly)
+    with pytest.raises(RoundError, match="not due to be drawn"):
+        round_draw(round_id=rnd.pk, now=at("2027-01-12 08:59"))
+    assert Group.objects.count() == 0
+
+
+def test_a_missed_day_catches_up_without_sending_anything_twice(weekly, members):
+    rnd = schedule(weekly)
+    # The server was down from Saturday until Friday afternoon: notice, draw and nudge times all passed.
+    rounds_advance(now=at("2027-01-15 15:00"))
+    rounds_advance(now=at("2027-01-15 15:05"))
+    rnd.refresh_from_db()
+    assert rnd.state == "drawn"
+    counts = {t: templates().count(t) for t in set(templates())}
+    assert counts == {"intro": 8, "nudge": 8}  # a notice after the draw would only confuse
+    # and on through the check-in request to the close, twice over
+    for moment in ["2027-01-18 09:00", "2027-01-20 09:00", "2027-01-20 09:00"]:
+        rounds_advance(now=at(moment))
+    counts = {t: templates().count(t) for t in set(templates())}
+    # round 2 (drawn on the 19th) has had its notice and intros too; nothing is doubled
+    assert counts == {"intro": 16, "nudge": 8, "checkin_request": 8, "round_closed": 8, "round_notice": 8}
+    assert Message.objects.filter(idempotency_key__startswith=f"notice:{rnd.pk}:").count() == 0
+
+
+def test_the_nudge_skips_groups_where_someone_said_they_met(weekly, members):
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.draw_at)
+    group = Group.objects.filter(round=rnd).first()
+    checkin_record(seat_id=group.members.first().pk, met="yes")
+    rounds_advance(now=rnd.nudge_at)
+    nudged = set(Message.objects.filter(template="nudge").values_list("person_id", flat=True))
+    in_met_group = set(group.members.values_list("membership__person_id", flat=True))
+    assert len(nudged) == 6 and not nudged & in_met_group
+
+
+def test_the_check_in_link_records_an_answer_without_sign_in(client, weekly, members):
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.draw_at)
+    rounds_advance(now=rnd.window_ends_at)
+    message = message_render(Message.objects.filter(template="checkin_request").order_by("pk").first())
+    link = next(path_of(word) for word in message.body_text.split() if "/r/check-in/" in word)
+
+    assert client.post(link, {}).context["form"].errors["met"] == ["Select whether you met"]
+    assert client.post(link, {"met": "maybe"}).context["form"].errors["met"] == ["Select whether you met"]
+    assert CheckIn.objects.count() == 0
+    assert client.post(link, {"met": "yes"}).status_code == 200
+    assert client.post(link, {"met": "not_yet"}).status_code == 200
+    assert list(CheckIn.objects.values_list("met", flat=True)) == ["not_yet"]
+    assert client.post(link[:-3] + "xyz/", {"met": "yes"}).status_code == 400
+
+
+def test_closing_freezes_the_round_and_reports_how_many_groups_met(weekly, members):
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.draw_at)
+    for group in Group.objects.filter(round=rnd)[:3]:
+        checkin_record(seat_id=group.members.first().pk, met="yes")
+    rounds_advance(now=rnd.close_at)
+    rnd.refresh_from_db()
+    assert rnd.state == "closed" and rnd.closed_at == rnd.close_at
+    closed = Message.objects.filter(template="round_closed").first()
+    assert (closed.context["groups"], closed.context["groups_met"]) == (4, 3)
+
+
+def test_members_silent_for_three_rounds_are_paused_and_can_resume_with_one_click(client, weekly, members):
+    talkative = members[:4]
+    moment = SCHEDULED_AT
+    for _ in range(3):
+        rounds_advance(now=moment)
+        rnd = Round.objects.filter(programme=weekly, state="scheduled").get()
+        rounds_advance(now=rnd.draw_at)
+        for seat in GroupMember.objects.filter(group__round=rnd, membership__in=talkative):
+            checkin_record(seat_id=seat.pk, met="yes")
+        rounds_advance(now=rnd.close_at)
+        moment = rnd.close_at
+
+    statuses = dict(Membership.objects.values_list("pk", "status"))
+    assert [statuses[m.pk] for m in talkative] == ["active"] * 4
+    assert [statuses[m.pk] for m in members[4:]] == ["paused"] * 4
+    message = message_render(Message.objects.filter(template="paused_silent").first())
+    assert Message.objects.filter(template="paused_silent").count() == 4
+    resume = next(path_of(word) for word in message.body_text.split() if "/r/resume/" in word)
+    assert client.post(resume).status_code == 200
+    assert Membership.objects.get(person=message.person).status == "active"
+
+
+def test_every_other_round_members_sit_out_alternate_rounds(weekly, members):
+    Membership.objects.filter(pk=members[0].pk).update(rhythm="every_other")
+    drawn_in = []
+    moment = SCHEDULED_AT
+    for _ in range(3):
+        rounds_advance(now=moment)
+        rnd = Round.objects.filter(programme=weekly, state="scheduled").get()
+        rounds_advance(now=rnd.draw_at)
+        drawn_in.append(GroupMember.objects.filter(group__round=rnd, membership=members[0]).exists())
+        moment = rnd.draw_at
+    assert drawn_in == [True, False, True]
+
+
+def test_blocked_pairs_are_never_grouped(weekly):
+    people = [MembershipFactory(programme=weekly, organisation="Same Org") for _ in range(4)]
+    for a, b in itertools.combinations(people[:3], 2):
+        Block.objects.create(blocker=a.person, blocked=b.person)
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.draw_at)
+    for group in Group.objects.filter(round=rnd):
+        ids = {s.membership.person_id for s in group.members.all()}
+        for a, b in itertools.combinations(people[:3], 2):
+            assert not {a.person_id, b.person_id} <= ids
+
+
+def test_impossible_blocks_leave_the_round_undrawn_with_a_reason(weekly):
+    people = [MembershipFactory(programme=weekly) for _ in range(2)]
+    Block.objects.create(blocker=people[0].person, blocked=people[1].person)
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.draw_at)
+    rnd.refresh_from_db()
+    assert rnd.state == "scheduled"
+    assert rnd.draw_note == (
+        f"Draw failed: blocked pairs leave no valid grouping for: {people[0].person.full_name} ({people[0].organisation}), "
+        f"{people[1].person.full_name} ({people[1].organisation})"
+    )
+    assert Group.objects.count() == 0 and Message.objects.filter(template="intro").count() == 0
+
+
+def test_a_round_with_one_member_due_is_closed_off_with_a_note(weekly):
+    MembershipFactory(programme=weekly)
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.draw_at)
+    rnd.refresh_from_db()
+    assert rnd.state == "drawn" and rnd.draw_note == "Not drawn: 1 member due, at least 2 are needed."
+
+
+def test_one_click_unsubscribe_leaves_the_programme(client, weekly, members):
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.notice_at)
+    notice = Message.objects.get(template="round_notice", person=members[0].person)
+    url = path_of(notice.headers["List-Unsubscribe"].strip("<>"))
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    members[0].refresh_from_db()
+    assert members[0].status == "left"
+    assert client.get(url[:-4] + "nope/").status_code == 400
+
+
+def test_the_intro_names_the_match_with_their_contact_details_and_a_calendar_hold(weekly, members):
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.draw_at)
+    seat = GroupMember.objects.filter(group__round=rnd).select_related("membership__person").first()
+    other = GroupMember.objects.filter(group=seat.group).exclude(pk=seat.pk).select_related("membership__person").get()
+    intro = message_render(Message.objects.get(template="intro", context__seat=seat.pk))
+    assert other.membership.person.full_name in intro.subject
+    for detail in [other.membership.person.email, other.membership.phone, other.membership.organisation, "No sales pitches"]:
+        assert detail in intro.body_text
+    outsiders = GroupMember.objects.filter(group__round=rnd).exclude(group=seat.group)
+    for outsider in outsiders:
+        assert outsider.membership.person.email not in intro.body_text
+    [attachment] = intro.attachments
+    assert attachment["filename"] == "round-1.ics"
+    assert "METHOD:REQUEST" in attachment["content"]
+
+
+def test_the_round_page_shows_my_match_only_to_me(client, weekly, members):
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.draw_at)
+    seat = GroupMember.objects.filter(group__round=rnd).first()
+    other = GroupMember.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
+    assert other.membership.phone not in client.get(rnd.get_absolute_url()).text
+    client.force_login(seat.membership.person)
+    page = client.get(rnd.get_absolute_url()).text
+    assert other.membership.person.email in page
+    assert page.count('data-testid="my-group"') == 1
+
+
+def test_the_round_page_makes_a_fixed_number_of_queries(client, weekly, members, django_assert_max_num_queries):
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.draw_at)
+    client.force_login(members[0].person)
+    with django_assert_max_num_queries(8):
+        assert client.get(rnd.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("programmes:detail", kwargs={"slug": weekly.slug})).status_code == 200
+
+
+def test_rounds_of_other_programmes_are_independent(weekly, members):
+    from tests.factories import ProgrammeFactory
+
+    other = ProgrammeFactory(cadence="monthly", weekday=1, week_of_month=1)
+    MembershipFactory(programme=other, person=PersonFactory())
+    rounds_advance(now=SCHEDULED_AT)
+    assert Round.objects.filter(programme=other).get().draw_at == at("2027-02-02 09:00")
