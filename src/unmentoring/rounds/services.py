@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections import Counter
 from datetime import datetime, timedelta
+from itertools import combinations
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -153,14 +155,15 @@ def membership_skip_round(*, round_id: int, membership_id: int) -> Membership:
 # --- The draw ---------------------------------------------------------------
 
 
-def _group(rnd: Round, memberships: list[Membership], *, history_to: int, seed: int, start_number: int, is_rematch: bool) -> list[GroupMember]:
+def _group(rnd: Round, memberships: list[Membership], *, history_to: int, seed: int, start_number: int,
+           is_rematch: bool, also_blocked: list[tuple[str, str]] = ()) -> list[GroupMember]:
     """Run the engine on these memberships and store its groups; returns the new seats."""
     by_id = {str(m.pk): m for m in memberships}
     programme = rnd.programme
     grouping = match(
         [Participant(id=key, organisation=" ".join(m.organisation.casefold().split())) for key, m in by_id.items()],
         history=past_meetings(programme=programme, membership_ids={m.pk for m in memberships}, up_to_round=history_to),
-        blocked=blocked_pairs(memberships),
+        blocked=[*blocked_pairs(memberships), *also_blocked],
         group_size=programme.group_size,
         seed=seed,
         same_org=programme.same_org_policy,
@@ -437,37 +440,54 @@ def seat_request_rematch(*, seat_id: int, now: datetime | None = None) -> GroupM
             .exclude(rematch_outcome="regrouped")
             .exclude(membership__status=MembershipStatus.LEFT)
             .select_related("membership__person")
-            .order_by("pk")
+            .order_by("rematch_requested_at", "pk")
         )
-        # Someone whose only partner asked too is not "waiting" for that partner: the engine keeps them apart.
-        if len({w.membership_id for w in waiting}) < 2:
-            seat.rematch_outcome = "waiting"
-            seat.save(update_fields=["rematch_outcome"])
-            Membership.objects.filter(pk=seat.membership_id).update(first_in_line=True)
-            footer, headers = membership_footer(_with_programme(seat.membership, rnd))
-            messages_queue_many([Outgoing(
-                template="rematch_waiting",
-                to_email=seat.membership.person.email,
-                person_id=seat.membership.person_id,
-                idempotency_key=f"rematch-waiting:{seat.pk}",
-                context={**footer, "name": seat.membership.person.full_name, "round_number": rnd.number},
-                headers=headers,
-            )])
+        grouped = _regroup(rnd, list({w.membership_id: w for w in waiting}.values()))
+        if any(g.pk == seat.pk for g in grouped):
+            seat.refresh_from_db()
             return seat
-        memberships = [_with_programme(w.membership, rnd) for w in {w.membership_id: w for w in waiting}.values()]
-        start = (rnd.groups.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-        try:
-            new_seats = _group(rnd, memberships, history_to=rnd.number, seed=rnd.engine_seed + start,
-                               start_number=start, is_rematch=True)
-        except MatchingError:
-            seat.rematch_outcome = "waiting"
-            seat.save(update_fields=["rematch_outcome"])
-            return seat
-        GroupMember.objects.filter(pk__in=[w.pk for w in waiting]).update(rematch_outcome="regrouped")
-        Membership.objects.filter(pk__in=[m.pk for m in memberships]).update(first_in_line=False)
-        messages_queue_many(_intros(new_seats))
-        seat.refresh_from_db()
+        seat.rematch_outcome = "waiting"
+        seat.save(update_fields=["rematch_outcome"])
+        Membership.objects.filter(pk=seat.membership_id).update(first_in_line=True)
+        footer, headers = membership_footer(_with_programme(seat.membership, rnd))
+        messages_queue_many([Outgoing(
+            template="rematch_waiting",
+            to_email=seat.membership.person.email,
+            person_id=seat.membership.person_id,
+            idempotency_key=f"rematch-waiting:{seat.pk}",
+            context={**footer, "name": seat.membership.person.full_name, "round_number": rnd.number},
+            headers=headers,
+        )])
         return seat
+
+
+def _regroup(rnd: Round, candidates: list[GroupMember]) -> list[GroupMember]:
+    """Group as many waiting members as can be, never with someone they were grouped with this round.
+
+    When that is impossible for everyone, the latest requester from the group
+    with the most people waiting steps back, and the engine tries again.
+    """
+    candidates = list(candidates)
+    start = (rnd.groups.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    while len(candidates) >= 2:
+        same_group = [
+            (str(a.membership_id), str(b.membership_id))
+            for a, b in combinations(candidates, 2)
+            if a.group_id == b.group_id
+        ]
+        try:
+            new_seats = _group(rnd, [_with_programme(c.membership, rnd) for c in candidates], history_to=rnd.number,
+                               seed=rnd.engine_seed + start, start_number=start, is_rematch=True, also_blocked=same_group)
+        except MatchingError:
+            clusters = Counter(c.group_id for c in candidates)
+            crowded = max(clusters, key=lambda group_id: (clusters[group_id], group_id))
+            candidates.remove([c for c in candidates if c.group_id == crowded][-1])
+            continue
+        GroupMember.objects.filter(pk__in=[c.pk for c in candidates]).update(rematch_outcome="regrouped")
+        Membership.objects.filter(pk__in=[c.membership_id for c in candidates]).update(first_in_line=False)
+        messages_queue_many(_intros(new_seats))
+        return candidates
+    return []
 
 
 def _with_programme(membership: Membership, rnd: Round) -> Membership:

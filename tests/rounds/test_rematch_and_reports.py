@@ -1,0 +1,184 @@
+import threading
+
+import pytest
+from django.db import connection
+from icalendar import Calendar
+
+from tests.links import path_of
+from tests.rounds.conftest import at
+from unmentoring.notifications.models import Message
+from unmentoring.notifications.services import message_deliver, message_render
+from unmentoring.outcomes.models import Block, Report
+from unmentoring.programmes.models import Membership
+from unmentoring.rounds.models import Group, GroupMember, Round
+from unmentoring.rounds.services import RoundError, round_draw, rounds_advance, seat_request_rematch
+
+
+def drawn_round(programme):
+    rounds_advance(now=at("2027-01-04 08:00"))
+    rnd = Round.objects.get(programme=programme, number=1)
+    rounds_advance(now=rnd.draw_at)
+    rnd.refresh_from_db()
+    return rnd
+
+
+def seats_in_different_groups(rnd, count):
+    groups = list(Group.objects.filter(round=rnd).order_by("number")[:count])
+    return [g.members.order_by("pk").first() for g in groups]
+
+
+def link_in(message, marker):
+    return next(path_of(word) for word in message_render(message).body_text.split() if marker in word)
+
+
+@pytest.mark.django_db
+def test_two_orphans_of_a_round_are_matched_with_each_other(client, weekly, members):
+    rnd = drawn_round(weekly)
+    first, second = seats_in_different_groups(rnd, 2)
+    link = link_in(Message.objects.get(template="intro", context__seat=first.pk), "/r/new-match/")
+
+    assert "rematch-submit" in client.get(link).text
+    assert GroupMember.objects.get(pk=first.pk).rematch_requested_at is None  # GET changes nothing
+    assert "Nobody else is waiting yet" in client.post(link).text
+    assert Message.objects.filter(template="rematch_waiting").count() == 1
+    assert Membership.objects.get(pk=first.membership_id).first_in_line is True
+
+    seat = seat_request_rematch(seat_id=second.pk, now=at("2027-01-13 10:00"))
+
+    assert seat.rematch_outcome == "regrouped"
+    [new_group] = Group.objects.filter(round=rnd, is_rematch=True)
+    assert sorted(new_group.members.values_list("membership_id", flat=True)) == sorted([first.membership_id, second.membership_id])
+    assert Message.objects.filter(template="intro", context__seat__in=list(new_group.members.values_list("pk", flat=True))).count() == 2
+    assert Membership.objects.get(pk=first.membership_id).first_in_line is False
+    # asking again changes nothing
+    seat_request_rematch(seat_id=second.pk, now=at("2027-01-13 11:00"))
+    assert Group.objects.filter(round=rnd, is_rematch=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_lone_orphan_is_first_in_line_next_round_whatever_their_rhythm(weekly, members):
+    rnd = drawn_round(weekly)
+    [seat] = seats_in_different_groups(rnd, 1)
+    Membership.objects.filter(pk=seat.membership_id).update(rhythm="every_other")
+    seat_request_rematch(seat_id=seat.pk, now=at("2027-01-13 10:00"))
+    rounds_advance(now=at("2027-01-19 09:00"))  # round 2 is drawn
+    second = Round.objects.get(programme=weekly, number=2)
+    assert second.state == "drawn"
+    assert GroupMember.objects.filter(group__round=second, membership_id=seat.membership_id).exists()
+    assert Membership.objects.get(pk=seat.membership_id).first_in_line is False
+
+
+@pytest.mark.django_db
+def test_no_rematch_after_the_window_has_closed(client, weekly, members):
+    rnd = drawn_round(weekly)
+    [seat] = seats_in_different_groups(rnd, 1)
+    with pytest.raises(RoundError, match="window for round 1 has closed"):
+        seat_request_rematch(seat_id=seat.pk, now=rnd.window_ends_at)
+    assert GroupMember.objects.get(pk=seat.pk).rematch_requested_at is None
+
+
+@pytest.mark.django_db
+def test_orphans_are_not_paired_with_the_partner_they_had(weekly, members):
+    rnd = drawn_round(weekly)
+    group_a, group_b = Group.objects.filter(round=rnd).order_by("number")[:2]
+    seats = list(group_a.members.order_by("pk")) + list(group_b.members.order_by("pk"))
+    for seat in seats:
+        seat_request_rematch(seat_id=seat.pk, now=at("2027-01-13 10:00"))
+    for group in Group.objects.filter(round=rnd, is_rematch=True):
+        members_now = set(group.members.values_list("membership_id", flat=True))
+        for old in (group_a, group_b):
+            assert not set(old.members.values_list("membership_id", flat=True)) <= members_now
+
+
+@pytest.mark.django_db
+def test_reporting_a_concern_records_it_and_can_block(client, weekly, members):
+    rnd = drawn_round(weekly)
+    seat = GroupMember.objects.filter(group__round=rnd).order_by("pk").first()
+    other = GroupMember.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
+    link = link_in(Message.objects.get(template="intro", context__seat=seat.pk), "/r/report/")
+
+    bad = client.post(link, {"about": other.pk, "what_happened": ""})
+    assert bad.context["form"].errors["what_happened"] == ["Enter what happened"]
+    bad = client.post(link, {"about": seat.pk, "what_happened": "x"})  # not someone in my group to report
+    assert bad.context["form"].errors["about"] == ["Select who this is about"]
+    bad = client.post(link, {"about": other.pk, "what_happened": "x" * 2001})
+    assert bad.context["form"].errors["what_happened"] == ["What happened must be 2000 characters or fewer"]
+    assert Report.objects.count() == 0
+
+    response = client.post(link, {"about": other.pk, "what_happened": "A sales pitch for their product.", "block": "on"})
+    assert response.status_code == 200
+    report = Report.objects.get()
+    assert (report.reporter, report.about) == (seat.membership.person, other.membership.person)
+    assert list(Block.objects.values_list("blocker", "blocked")) == [(seat.membership.person_id, other.membership.person_id)]
+
+
+@pytest.mark.django_db
+def test_the_intro_arrives_at_a_real_smtp_server_with_a_calendar_hold(weekly, members, smtp_server):
+    rnd = drawn_round(weekly)
+    seat = GroupMember.objects.filter(group__round=rnd).order_by("pk").first()
+    message = Message.objects.get(template="intro", context__seat=seat.pk)
+    message_deliver(message_id=message.pk)
+
+    [received] = smtp_server.received
+    assert received["To"] == seat.membership.person.email
+    assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    [ics] = [part for part in received.iter_attachments() if part.get_content_type() == "text/calendar"]
+    assert ics.get_filename() == "round-1.ics"
+    calendar = Calendar.from_ical(ics.get_content())
+    assert str(calendar["METHOD"]) == "REQUEST"
+    [event] = calendar.walk("VEVENT")
+    assert event.decoded("DTSTART").isoformat() == "2027-01-12"
+    assert event.decoded("DTEND").isoformat() == "2027-01-19"  # all day through Monday 18th
+    attendees = sorted(str(a) for a in event.get("ATTENDEE"))
+    group_emails = sorted(f"mailto:{s.membership.person.email}" for s in seat.group.members.select_related("membership__person"))
+    assert attendees == group_emails
+    assert str(event["UID"]) == f"round-{rnd.pk}-group-{seat.group_id}@unmentoring.localhost"
+
+
+@pytest.mark.django_db
+def test_an_intro_for_someone_erased_before_sending_is_not_sent(weekly, members, smtp_server):
+    from unmentoring.accounts.services import person_erase
+
+    rnd = drawn_round(weekly)
+    seat = GroupMember.objects.filter(group__round=rnd).order_by("pk").first()
+    other = GroupMember.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
+    organisation = other.organisation
+    person_erase(person=other.membership.person)
+    message = Message.objects.get(template="intro", context__seat=seat.pk)
+    message_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert (message.status, message.last_error) == ("failed", "Not sent: nobody else is left in the group")
+    assert smtp_server.received == []
+    other.refresh_from_db()
+    assert (other.membership_id, other.organisation) == (None, organisation)  # anonymised, still counted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_drawing_at_once_make_one_set_of_groups_and_one_intro_each(weekly, members):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks across connections are a PostgreSQL matter; SQLite serialises writers with IMMEDIATE transactions")
+    rounds_advance(now=at("2027-01-04 08:00"))
+    rnd = Round.objects.get(programme=weekly, number=1)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def draw():
+        from django.db import connections
+
+        try:
+            barrier.wait(timeout=10)
+            round_draw(round_id=rnd.pk, now=rnd.draw_at)
+        except Exception as error:  # surfaced below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=draw) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert Group.objects.filter(round=rnd).count() == 4
+    assert GroupMember.objects.filter(group__round=rnd).count() == 8
+    assert Message.objects.filter(template="intro").count() == 8
