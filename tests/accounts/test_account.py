@@ -59,7 +59,8 @@ def test_a_member_can_change_their_name_and_bad_names_are_explained(client, sign
 def test_a_member_can_edit_their_details_and_bad_input_changes_nothing(client, signed_in):
     url = membership_url("details", signed_in)
     good = {"organisation": "Hackney Council", "role": "Developer", "phone": "+44 808 157 0192",
-            "video_kind": "zoom", "video_handle": "ada.zoom", "happy_to_talk_about": "APIs"}
+            "video_kind": "zoom", "video_handle": "ada.zoom", "happy_to_talk_about": "APIs",
+            "rhythm": "quarterly"}
 
     bad = client.post(url, {**good, "phone": "999"})
     assert bad.status_code == 200
@@ -69,7 +70,8 @@ def test_a_member_can_edit_their_details_and_bad_input_changes_nothing(client, s
 
     assert client.post(url, good).status_code == 302
     signed_in.refresh_from_db()
-    assert (signed_in.organisation, signed_in.phone, signed_in.video_kind) == ("Hackney Council", "+448081570192", "zoom")
+    assert (signed_in.organisation, signed_in.phone, signed_in.video_kind, signed_in.rhythm) == (
+        "Hackney Council", "+448081570192", "zoom", "quarterly")
 
 
 def test_a_member_cannot_reach_a_programme_they_are_not_in(client, signed_in):
@@ -173,3 +175,19 @@ def test_deleting_erases_the_person_their_memberships_and_their_mail(client, sig
     assert (Message.objects.count(), LinkRequest.objects.count()) == (0, 0)
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.get(action="person.erase").subject == f"person:{signed_in.person_id}"
+
+
+def test_download_includes_my_rounds_with_who_i_met(client, signed_in):
+    from tests.rounds.conftest import at
+    from unmentoring.rounds.models import GroupMember, Round
+    from unmentoring.rounds.services import checkin_record, rounds_advance
+
+    partner = MembershipFactory(programme=signed_in.programme, person=PersonFactory(full_name="Bo Partner"))
+    rounds_advance(now=at("2027-01-04 08:00"))
+    rnd = Round.objects.get()
+    rounds_advance(now=rnd.draw_at)
+    checkin_record(seat_id=GroupMember.objects.get(membership=signed_in).pk, met="yes")
+
+    data = json.loads(client.get(reverse("accounts:download-data")).content)
+
+    assert [(r["round"], r["matched_with"], r["did_we_meet"]) for r in data["rounds"]] == [(1, [partner.person.full_name], "yes")]

@@ -22,6 +22,7 @@ VALID = {
     "video_kind": "teams",
     "video_handle": "grace@example.org",
     "happy_to_talk_about": "legacy systems",
+    "rhythm": "every",
     "agree_rules": "on",
     "agree_sharing": "on",
 }

@@ -128,6 +128,7 @@ def person_export(*, person: Person) -> dict:
     """Everything held about one person, as plain data for a JSON download."""
     from unmentoring.programmes.selectors import memberships_for_export
     from unmentoring.notifications.selectors import messages_for_export
+    from unmentoring.rounds.selectors import seats_for_export
 
     def when(value):
         return value.isoformat() if value else None
@@ -143,6 +144,12 @@ def person_export(*, person: Person) -> dict:
             "last_sign_in_at": when(person.last_login),
         },
         "memberships": memberships_for_export(person=person),
+        "rounds": seats_for_export(person=person),
+        "reports_made": [
+            {"about": about or "(deleted account)", "what_happened": text, "at": when(at)}
+            for about, text, at in person.reports_made.values_list("about__full_name", "what_happened", "created_at")
+        ],
+        "blocked": list(person.blocks_made.values_list("blocked__full_name", flat=True)),
         "messages": messages_for_export(person=person),
         "sign_in_requests": [
             {"kind": kind, "at": when(at)}

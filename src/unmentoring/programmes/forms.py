@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from unmentoring.core.forms import GovukDateField
-from unmentoring.programmes.enums import VideoKind
+from unmentoring.programmes.enums import Rhythm, VideoKind
 
 PHONE_EXAMPLE = "like 01632 960 001, 07700 900 982 or +44 808 157 0192"
 
@@ -83,6 +83,15 @@ class MembershipDetailsForm(forms.Form):
         error_messages={"max_length": "Happy to talk about must be 200 characters or fewer"},
     )
 
+    rhythm = forms.ChoiceField(
+        label="How often would you like to be matched?",
+        choices=Rhythm.choices,
+        initial=Rhythm.EVERY_ROUND,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how often you would like to be matched",
+                        "invalid_choice": "Select how often you would like to be matched"},
+    )
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("video_handle") and not cleaned.get("video_kind"):
@@ -117,11 +126,12 @@ class SignUpForm(MembershipDetailsForm):
     fieldsets = [
         ("About you", ["full_name", "email", "organisation", "role"]),
         ("How your matches can reach you", ["phone", "video_kind", "video_handle", "happy_to_talk_about"]),
+        ("How often", ["rhythm"]),
         ("Before you join", ["agree_rules", "agree_sharing"]),
     ]
     field_order = [
         "full_name", "email", "organisation", "role", "phone", "video_kind", "video_handle",
-        "happy_to_talk_about", "agree_rules", "agree_sharing",
+        "happy_to_talk_about", "rhythm", "agree_rules", "agree_sharing",
     ]
 
 

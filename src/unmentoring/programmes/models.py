@@ -70,6 +70,21 @@ class Programme(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programmes:detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        try:
+            zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            errors["time_zone"] = f"“{self.time_zone}” is not a time zone, like Europe/London"
+        if not 2 <= (self.group_size or 0) <= 5:
+            errors["group_size"] = "Group size must be between 2 and 5"
+        if self.window_days is not None and not 1 <= self.window_days <= 90:
+            errors["window_days"] = "The conversation window must be between 1 and 90 days"
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)

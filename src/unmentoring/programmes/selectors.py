@@ -38,6 +38,7 @@ def memberships_for_export(*, person) -> list[dict]:
             "video_kind": m.video_kind,
             "video_handle": m.video_handle,
             "happy_to_talk_about": m.happy_to_talk_about,
+            "rhythm": m.rhythm,
             "status": m.status,
             "paused_until": when(m.paused_until),
             "rules_agreed_at": when(m.rules_agreed_at),

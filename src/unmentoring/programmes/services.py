@@ -26,6 +26,7 @@ class MembershipDetails:
     video_kind: str = ""
     video_handle: str = ""
     happy_to_talk_about: str = ""
+    rhythm: str = "every"
 
 
 @dataclass(frozen=True)

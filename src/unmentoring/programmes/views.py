@@ -10,7 +10,7 @@ from unmentoring.programmes import services
 from unmentoring.programmes.forms import MembershipDetailsForm, PauseForm, SignUpForm
 from unmentoring.programmes.selectors import membership_of, programme_get
 
-DETAIL_FIELDS = ["organisation", "role", "phone", "video_kind", "video_handle", "happy_to_talk_about"]
+DETAIL_FIELDS = ["organisation", "role", "phone", "video_kind", "video_handle", "happy_to_talk_about", "rhythm"]
 
 
 def detail(request, slug):

@@ -104,3 +104,30 @@ def seats_of(*, person, rnd: Round) -> list[dict]:
     ):
         others[other.group_id].append(other)
     return [{"seat": seat, "others": others[seat.group_id]} for seat in seats]
+
+
+def seats_for_export(*, person) -> list[dict]:
+    """A person's rounds: who they were grouped with and what they answered."""
+    seats = list(
+        GroupMember.objects.filter(membership__person=person)
+        .select_related("group__round__programme", "checkin")
+        .order_by("group__round__draw_at", "pk")
+    )
+    names = defaultdict(list)
+    for group_id, name in (
+        GroupMember.objects.filter(group__in=[s.group_id for s in seats]).exclude(membership__person=person)
+        .values_list("group_id", "membership__person__full_name").order_by("pk")
+    ):
+        names[group_id].append(name or "(deleted account)")
+    return [
+        {
+            "programme": s.group.round.programme.name,
+            "round": s.group.round.number,
+            "drawn_at": s.group.round.drawn_at.isoformat() if s.group.round.drawn_at else None,
+            "matched_with": names[s.group_id],
+            "why": s.group.explanation,
+            "asked_for_new_match_at": s.rematch_requested_at.isoformat() if s.rematch_requested_at else None,
+            "did_we_meet": s.checkin.met if hasattr(s, "checkin") else None,
+        }
+        for s in seats
+    ]
