@@ -564,9 +564,17 @@ def _solve_groups(prob: Problem, rng: np.random.Generator, sizes: list[int]) -> 
         order = np.concatenate([first, rest])
         # dealing puts the last lap into the larger groups (the first rows)
         order = np.concatenate([order[extra_seats:], order[:extra_seats]])
-    members = improve(deal(order), 60)
+    members = deal(order)
     result = total(members)
+
+    def at_bound(r: tuple[int, ...]) -> bool:
+        return r[0] == 0 and r[1] == 0 and r[3] == bound
+
+    if not at_bound(result):
+        members = improve(members, 60)
+        result = total(members)
     if prob.avoid_same_org and result[3] > bound:
+        # (the dealt start is structured, so it is mixed by neutral swaps before use)
         # spread every organisation evenly by dealing people sorted by organisation
         org_rank = rng.permutation(int(prob.org.max()) + 1)
         tie = rng.random(n)
@@ -576,7 +584,7 @@ def _solve_groups(prob: Problem, rng: np.random.Generator, sizes: list[int]) -> 
         if alt_result < result:
             members, result = alt, alt_result
     for _ in range(10):
-        if result[0] == 0 and result[1] == 0 and result[3] == bound:
+        if at_bound(result):
             break
         members = improve(members, 30)
         again = total(members)
@@ -588,7 +596,7 @@ def _solve_groups(prob: Problem, rng: np.random.Generator, sizes: list[int]) -> 
     gid[members[rows, cols]] = rows
     if result[0]:
         _raise_blocked(prob, gid)
-    return gid, result[1] == 0 and result[3] == bound
+    return gid, at_bound(result)
 
 
 # -- errors ------------------------------------------------------------------

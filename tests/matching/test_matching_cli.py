@@ -1,0 +1,246 @@
+"""`unmentoring match`: the CSV contract, and every malformed input refused with file and line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from unmentoring.matching import MatchingError, Participant, PastMeeting, match
+from unmentoring.matching import cli, csvio
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+PEOPLE = "id,organisation\na,DfE\nb,HMRC\nc,DfE\nd,MoJ\n"
+
+
+def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    return subprocess.run(
+        [sys.executable, "-m", "unmentoring", "match", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return path
+
+
+def read_groups(path: Path) -> list[list[str]]:
+    lines = path.read_text().splitlines()
+    assert lines[0] == "group,id"
+    groups: dict[str, list[str]] = {}
+    for line in lines[1:]:
+        g, pid = line.split(",")
+        groups.setdefault(g, []).append(pid)
+    assert list(groups) == [str(i) for i in range(1, len(groups) + 1)]
+    return list(groups.values())
+
+
+def test_match_writes_groups_to_the_output_file(tmp_path):
+    write(tmp_path, "P.csv", PEOPLE)
+    write(tmp_path, "H.csv", "round,a,b\n1,a,b\n1,c,d\n")
+    write(tmp_path, "B.csv", "a,b\na,d\n")
+    result = run(tmp_path, "--participants", "P.csv", "--history", "H.csv", "--blocked", "B.csv", "--out", "G.csv", "--seed", "4")
+    assert result.returncode == 0, result.stderr
+    groups = read_groups(tmp_path / "G.csv")
+    assert sorted(map(sorted, groups)) == [["a", "c"], ["b", "d"]]  # the only grouping without repeats or blocks
+    assert "seed 4" in result.stderr
+
+
+def test_match_output_is_byte_identical_for_the_same_seed_and_matches_the_api(tmp_path):
+    rows = [f"p{i:03d},org{i % 7}" for i in range(101)]
+    write(tmp_path, "P.csv", "id,organisation\n" + "\n".join(rows) + "\n")
+    for out in ("G1.csv", "G2.csv"):
+        assert run(tmp_path, "--participants", "P.csv", "--out", out, "--seed", "99", "--group-size", "3").returncode == 0
+    assert (tmp_path / "G1.csv").read_bytes() == (tmp_path / "G2.csv").read_bytes()
+    api = match([Participant(f"p{i:03d}", f"org{i % 7}") for i in range(101)], seed=99, group_size=3)
+    assert sorted(map(tuple, read_groups(tmp_path / "G1.csv"))) == sorted(g.members for g in api.groups)
+
+
+def test_match_without_a_seed_draws_one_and_prints_it(tmp_path):
+    write(tmp_path, "P.csv", PEOPLE)
+    result = run(tmp_path, "--participants", "P.csv", "--out", "G.csv")
+    assert result.returncode == 0
+    seed = result.stderr.split("pass --seed ")[1].split(" ")[0]
+    again = run(tmp_path, "--participants", "P.csv", "--out", "G2.csv", "--seed", seed)
+    assert again.returncode == 0
+    assert (tmp_path / "G.csv").read_bytes() == (tmp_path / "G2.csv").read_bytes()
+
+
+def test_match_help_explains_the_file_formats(tmp_path):
+    result = run(tmp_path, "--help")
+    assert result.returncode == 0
+    for text in ("id,organisation", "round,a,b", "a,b", "group,id", "--same-org", "--group-size"):
+        assert text in result.stdout
+
+
+def test_match_does_not_import_django():
+    code = (
+        "import sys, unmentoring.matching, unmentoring.matching.cli, unmentoring.matching.engine;"
+        "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_match_command_runs_without_importing_django(tmp_path):
+    write(tmp_path, "P.csv", PEOPLE)
+    code = (
+        "import sys; from unmentoring.cli import main;"
+        "rc = main(['match', '--participants', 'P.csv', '--out', 'G.csv', '--seed', '1']);"
+        "print(rc, any(m == 'django' or m.startswith('django.') for m in sys.modules))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.stdout.strip() == "0 False"
+
+
+BAD_INPUTS = [
+    # (file to break, its contents, expected message fragment)
+    ("P.csv", "", "P.csv: the file is empty"),
+    ("P.csv", "\n\n", "P.csv: the file is empty"),
+    ("P.csv", "a,DfE\nb,HMRC\n", "P.csv, line 1: missing header"),
+    ("P.csv", "id,organisation\na,DfE\nb,HMRC\na,MoJ\n", "P.csv, line 4: duplicate id 'a' (already on line 2)"),
+    ("P.csv", "id,organisation\na,DfE\n,HMRC\n", "P.csv, line 3: empty id"),
+    ("P.csv", "id,organisation\na,DfE\nb\n", "P.csv, line 3: expected 2 fields, found 1"),
+    ("P.csv", "id,organisation\na,DfE\n", "P.csv: at least 2 participants"),
+    ("P.csv", "id,organisation\n", "P.csv: at least 2 participants"),
+    ("P.csv", b"id,organisation\na,D\xfffE\nb,x\n", "P.csv, line 2: is not valid UTF-8"),
+    ("P.csv", 'id,organisation\na,"DfE\nb,x\n', "P.csv, line 3: malformed CSV"),
+    ("H.csv", "", "H.csv: the file is empty"),
+    ("H.csv", "1,a,b\n", "H.csv, line 1: missing header"),
+    ("H.csv", "round,a,b\n1,a,b\nx,a,c\n", "H.csv, line 3: round must be a whole number, not 'x'"),
+    ("H.csv", "round,a,b\n1.5,a,b\n", "H.csv, line 2: round must be a whole number, not '1.5'"),
+    ("H.csv", "round,a,b\n1,a,zed\n", "H.csv, line 2: unknown id 'zed' (not in P.csv)"),
+    ("H.csv", "round,a,b\n1,a,b\n2,c,c\n", "H.csv, line 3: pairs 'c' with themselves"),
+    ("H.csv", "round,a,b\n1,a,b,c\n", "H.csv, line 2: expected 3 fields, found 4"),
+    ("H.csv", "round,a,b\n1,a,\n", "H.csv, line 2: empty id"),
+    ("B.csv", "", "B.csv: the file is empty"),
+    ("B.csv", "a,b\nb,q\n", "B.csv, line 2: unknown id 'q' (not in P.csv)"),
+    ("B.csv", "a,b\n\nd,d\n", "B.csv, line 3: pairs 'd' with themselves"),
+    ("B.csv", "x,y\na,b\n", "B.csv, line 1: missing header"),
+]
+
+
+def _files(tmp_path: Path, broken: str, text: str | bytes) -> list[str]:
+    write(tmp_path, "P.csv", PEOPLE)
+    write(tmp_path, "H.csv", "round,a,b\n")
+    write(tmp_path, "B.csv", "a,b\n")
+    write(tmp_path, broken, text)
+    return ["--participants", "P.csv", "--history", "H.csv", "--blocked", "B.csv"]
+
+
+@pytest.mark.parametrize(("broken", "text", "message"), BAD_INPUTS)
+def test_match_refuses_a_malformed_file_naming_file_line_and_problem(tmp_path, broken, text, message):
+    args = _files(tmp_path, broken, text)
+    write(tmp_path, "G.csv", "left alone\n")
+    result = run(tmp_path, *args, "--out", "G.csv", "--seed", "1")
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert (tmp_path / "G.csv").read_text() == "left alone\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["B.csv", "G.csv", "H.csv", "P.csv"]
+
+
+@pytest.mark.parametrize(("broken", "text", "message"), BAD_INPUTS)
+def test_match_in_process_reports_the_same_errors_and_writes_nothing(tmp_path, monkeypatch, capsys, broken, text, message):
+    monkeypatch.chdir(tmp_path)
+    args = _files(tmp_path, broken, text)
+    assert cli.main([*args, "--out", "G.csv", "--seed", "1"]) == 1
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "G.csv").exists()
+
+
+def test_match_reports_a_missing_file(tmp_path):
+    result = run(tmp_path, "--participants", "nope.csv", "--out", "G.csv", "--seed", "1")
+    assert result.returncode == 1
+    assert "nope.csv: cannot read the file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--group-size", "6"], "--group-size: must be between 2 and 5, not 6"),
+        (["--group-size", "1"], "--group-size: must be between 2 and 5, not 1"),
+        (["--group-size", "two"], "--group-size: must be a whole number"),
+        (["--same-org", "prefer"], "--same-org: invalid choice: 'prefer'"),
+        (["--seed", "1.5"], "--seed: must be a whole number"),
+        (["--seed", "-3"], "--seed: must not be negative"),
+    ],
+)
+def test_match_refuses_bad_options(tmp_path, options, message):
+    write(tmp_path, "P.csv", PEOPLE)
+    result = run(tmp_path, "--participants", "P.csv", "--out", "G.csv", *options)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not (tmp_path / "G.csv").exists()
+
+
+def test_match_reports_who_cannot_be_placed_when_blocks_make_it_impossible(tmp_path):
+    write(tmp_path, "P.csv", "id,organisation\na,X\nb,Y\nc,Z\nd,W\n")
+    write(tmp_path, "B.csv", "a,b\na,b\na,c\na,d\n")
+    result = run(tmp_path, "--participants", "P.csv", "--blocked", "B.csv", "--out", "G.csv", "--seed", "1")
+    assert result.returncode == 1
+    assert "'a'" in result.stderr
+    assert not (tmp_path / "G.csv").exists()
+
+
+def test_match_accepts_spreadsheet_quirks(tmp_path):
+    # BOM, CRLF, quoted organisation with a comma, spaces, extra columns, blank lines
+    text = '\ufeffid , organisation,email\r\n a ,"Dept for Education, Skills",x@y\r\n\r\nb,HMRC,\r\nc, DfE ,\r\n'
+    write(tmp_path, "P.csv", text)
+    result = run(tmp_path, "--participants", "P.csv", "--out", "G.csv", "--seed", "3")
+    assert result.returncode == 0, result.stderr
+    assert sorted(m for g in read_groups(tmp_path / "G.csv") for m in g) == ["a", "b", "c"]
+
+
+@st.composite
+def csv_files(draw):
+    n = draw(st.integers(2, 30))
+    ids = draw(st.lists(st.text("abcXYZ019-_é", min_size=1, max_size=20), min_size=n, max_size=n, unique=True))
+    orgs = [draw(st.sampled_from(["", "DfE", "HM Revenue", " MoJ "])) for _ in ids]
+    hist = [(draw(st.integers(0, 40)), *draw(st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True))) for _ in range(draw(st.integers(0, 40)))]
+    blocked = [tuple(draw(st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True))) for _ in range(draw(st.integers(0, 5)))]
+    crlf = draw(st.booleans())
+    return ids, orgs, hist, blocked, crlf
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(csv_files())
+def test_fast_and_reference_readers_agree_on_valid_files(tmp_path, files):
+    ids, orgs, hist, blocked, crlf = files
+    nl = "\r\n" if crlf else "\n"
+    p = write(tmp_path, "P.csv", nl.join(["id,organisation", *(f"{i},{o}" for i, o in zip(ids, orgs))]) + nl)
+    h = write(tmp_path, "H.csv", nl.join(["round,a,b", *(f"{r},{a},{b}" for r, a, b in hist)]) + nl)
+    b = write(tmp_path, "B.csv", nl.join(["a,b", *(f"{x},{y}" for x, y in blocked)]) + nl)
+    fast = csvio.read_inputs(p, h, b, 2, True, fast=True)
+    slow = csvio.read_inputs(p, h, b, 2, True, fast=False)
+    assert fast.ids.tolist() == slow.ids.tolist()
+    for field in ("org", "met_key", "met_round", "met_rank", "blocked_key", "last_big"):
+        assert np.array_equal(getattr(fast.problem, field), getattr(slow.problem, field)), field
+    # and both agree with the plain-data API
+    people = [Participant(i, o.strip()) for i, o in zip(ids, orgs)]
+    out = tmp_path / "G.csv"
+    out.unlink(missing_ok=True)
+    args = ["--participants", str(p), "--history", str(h), "--blocked", str(b), "--out", str(out), "--seed", "5"]
+    try:
+        api = match(people, history=[PastMeeting(r, a, c) for r, a, c in hist], blocked=blocked, seed=5)
+    except MatchingError:
+        assert cli.main(args) == 1
+        assert not out.exists()
+        return
+    assert cli.main(args) == 0
+    assert sorted(map(tuple, read_groups(out))) == sorted(g.members for g in api.groups)
