@@ -139,6 +139,8 @@ def match(
     Raises MatchingError (a ValueError) for fewer than two participants,
     unknown ids, bad options, or blocked pairs that make grouping impossible.
     """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise MatchingError(f"seed must be a non-negative whole number, not {seed!r}")
     data = index_inputs(participants, history, blocked, group_size, same_org)
     if data.problem.n < 2:
         engine.group_sizes(data.problem.n, group_size)  # raises the clear error
