@@ -187,7 +187,22 @@ def _mailer_from_url(url: str) -> dict:
 
 
 MAILERS = {"default": _mailer_from_url(EMAIL_URL)}
+
+# Optional GOV.UK Notify: when NOTIFY_API_KEY is set, email goes through Notify
+# (one template with ((subject)) and ((body))) and members who agreed get text
+# reminders (one SMS template with ((body))).
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
+if NOTIFY_API_KEY:
+    if not NOTIFY_EMAIL_TEMPLATE_ID:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("NOTIFY_API_KEY is set but NOTIFY_EMAIL_TEMPLATE_ID is not: create an email template "
+                                   "whose subject is ((subject)) and body is ((body)) in GOV.UK Notify and set its id.")
+    MAILERS = {"default": {"BACKEND": "unmentoring.notifications.backends.NotifyEmailBackend", "OPTIONS": {
+        "api_key": NOTIFY_API_KEY, "template_id": NOTIFY_EMAIL_TEMPLATE_ID, "base_url": NOTIFY_BASE_URL}}}
 OUTBOX_MAX_ATTEMPTS = 8
 
 # --- Background work --------------------------------------------------------

@@ -178,7 +178,7 @@ def test_deleting_erases_the_person_their_memberships_and_their_mail(client, sig
 
 
 def test_download_includes_my_rounds_with_who_i_met(client, signed_in):
-    from tests.rounds.conftest import at
+    from tests.clock import at
     from unmentoring.rounds.models import GroupMember, Round
     from unmentoring.rounds.services import checkin_record, rounds_advance
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.factories import MembershipFactory, PersonFactory
 from tests.links import path_of
-from tests.rounds.conftest import at
+from tests.clock import at
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
 from unmentoring.outcomes.models import Block, CheckIn

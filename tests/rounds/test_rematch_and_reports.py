@@ -5,7 +5,7 @@ from django.db import connection
 from icalendar import Calendar
 
 from tests.links import path_of
-from tests.rounds.conftest import at
+from tests.clock import at
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_deliver, message_render
 from unmentoring.outcomes.models import Block, Report

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from tests.factories import ProgrammeFactory
-from tests.rounds.conftest import at
+from tests.clock import at
 from unmentoring.rounds.schedule import next_work_day, nominal_draw_date, nth_weekday, timetable
 
 D = dt.date

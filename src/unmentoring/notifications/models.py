@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from unmentoring.notifications.enums import MessageStatus
+from unmentoring.notifications.enums import Channel, MessageStatus
 
 
 class Message(models.Model):
@@ -22,7 +22,9 @@ class Message(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )
-    to_email = models.EmailField(max_length=254)
+    channel = models.CharField(max_length=5, choices=Channel.choices, default=Channel.EMAIL)
+    to_email = models.EmailField(max_length=254, blank=True)
+    to_phone = models.CharField(max_length=32, blank=True)
     context = models.JSONField(default=dict, blank=True)
     subject = models.CharField(max_length=250, blank=True)
     body_text = models.TextField(blank=True)

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from unmentoring.notifications.enums import MessageStatus
+from unmentoring.notifications.backends import notify_send_sms
+from unmentoring.notifications.enums import Channel, MessageStatus
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.registry import MessageNoLongerApplies, prepare
 
@@ -38,6 +39,8 @@ class Outgoing:
     context: dict
     person_id: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    channel: str = "email"
+    to_phone: str = ""
 
 
 def message_queue(
@@ -72,7 +75,8 @@ def messages_queue_many(outgoing: list[Outgoing], *, batch_size: int = 2000) -> 
     now = timezone.now()
     rows = [
         Message(idempotency_key=o.idempotency_key, template=o.template, to_email=o.to_email, context=o.context,
-                person_id=o.person_id, headers=o.headers, next_attempt_at=now, created_at=now)
+                person_id=o.person_id, headers=o.headers, channel=o.channel, to_phone=o.to_phone,
+                next_attempt_at=now, created_at=now)
         for o in outgoing
         if o.idempotency_key not in existing
     ]
@@ -93,9 +97,13 @@ def message_render(message: Message, *, save: bool = True) -> Message:
     prepared = prepare(message.template, message.context)
     context = {"site_url": settings.SITE_URL, **prepared.context}
     name = f"notifications/email/{message.template}"
-    message.subject = " ".join(render_to_string(f"{name}.subject.txt", context).split())[:250]
-    message.body_text = render_to_string(f"{name}.txt", context).strip() + "\n"
-    message.body_html = render_to_string(f"{name}.html", context)
+    if message.channel == Channel.SMS:
+        message.subject, message.body_html = "", ""
+        message.body_text = " ".join(render_to_string(f"notifications/sms/{message.template}.txt", context).split())
+    else:
+        message.subject = " ".join(render_to_string(f"{name}.subject.txt", context).split())[:250]
+        message.body_text = render_to_string(f"{name}.txt", context).strip() + "\n"
+        message.body_html = render_to_string(f"{name}.html", context)
     message.headers = {**prepared.headers, **message.headers}
     message.attachments = prepared.attachments
     message.rendered_at = timezone.now()
@@ -155,7 +163,10 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> Message 
         message.save(update_fields=["status", "last_error"])
         return message
     try:
-        build_email(message).send(using="default")
+        if message.channel == Channel.SMS:
+            notify_send_sms(phone_number=message.to_phone, body=message.body_text, reference=message.idempotency_key)
+        else:
+            build_email(message).send(using="default")
     except Exception as error:  # any transport failure: keep the message and retry later
         logger.warning("Delivery of message %s failed (attempt %s): %s", message.pk, message.attempts, error)
         message.last_error = f"{type(error).__name__}: {error}"[:2000]

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import phonenumbers
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from unmentoring.core.forms import GovukDateField
@@ -92,8 +93,23 @@ class MembershipDetailsForm(forms.Form):
                         "invalid_choice": "Select how often you would like to be matched"},
     )
 
+    text_reminders = forms.BooleanField(
+        label="Text me a reminder if I have not met my match halfway through a round (optional)",
+        required=False,
+        help_text="Only to a UK or international mobile number. You can turn this off at any time.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not settings.NOTIFY_API_KEY:  # text messages go through GOV.UK Notify only
+            del self.fields["text_reminders"]
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("text_reminders") and cleaned.get("phone"):
+            number = phonenumbers.parse(cleaned["phone"])
+            if phonenumbers.number_type(number) not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+                self.add_error("text_reminders", "To get text reminders, enter a mobile number")
         if cleaned.get("video_handle") and not cleaned.get("video_kind"):
             self.add_error("video_kind", "Select the video-call service your address is for")
         if cleaned.get("video_kind") and not cleaned.get("video_handle"):
@@ -126,12 +142,12 @@ class SignUpForm(MembershipDetailsForm):
     fieldsets = [
         ("About you", ["full_name", "email", "organisation", "role"]),
         ("How your matches can reach you", ["phone", "video_kind", "video_handle", "happy_to_talk_about"]),
-        ("How often", ["rhythm"]),
+        ("How often", ["rhythm", "text_reminders"]),
         ("Before you join", ["agree_rules", "agree_sharing"]),
     ]
     field_order = [
         "full_name", "email", "organisation", "role", "phone", "video_kind", "video_handle",
-        "happy_to_talk_about", "rhythm", "agree_rules", "agree_sharing",
+        "happy_to_talk_about", "rhythm", "text_reminders", "agree_rules", "agree_sharing",
     ]
 
 

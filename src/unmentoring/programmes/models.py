@@ -126,6 +126,8 @@ class Membership(models.Model):
     paused_until = models.DateField(null=True, blank=True)
     rules_agreed_at = models.DateTimeField()
     sharing_agreed_at = models.DateTimeField()
+    # Text reminders (only offered when GOV.UK Notify is configured, and only to mobile numbers).
+    sms_agreed_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     left_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

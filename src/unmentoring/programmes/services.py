@@ -27,6 +27,13 @@ class MembershipDetails:
     video_handle: str = ""
     happy_to_talk_about: str = ""
     rhythm: str = "every"
+    text_reminders: bool = False
+
+    def fields(self, *, now: datetime, agreed_before: datetime | None = None) -> dict:
+        """Model fields: the consent to text reminders keeps its first timestamp."""
+        fields = asdict(self)
+        fields["sms_agreed_at"] = (agreed_before or now) if fields.pop("text_reminders") else None
+        return fields
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,7 @@ def membership_sign_up(*, programme: Programme, sign_up: SignUp, ip: str | None,
         return membership
 
     fields = {
-        **asdict(sign_up.details),
+        **sign_up.details.fields(now=now),
         "status": MembershipStatus.ACTIVE,
         "paused_until": None,
         "left_at": None,
@@ -101,7 +108,7 @@ def membership_sign_up(*, programme: Programme, sign_up: SignUp, ip: str | None,
 
 @transaction.atomic
 def membership_update(*, membership: Membership, details: MembershipDetails) -> Membership:
-    for name, value in asdict(details).items():
+    for name, value in details.fields(now=timezone.now(), agreed_before=membership.sms_agreed_at).items():
         setattr(membership, name, value)
     membership.save()
     return membership

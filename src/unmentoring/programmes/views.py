@@ -13,6 +13,12 @@ from unmentoring.programmes.selectors import membership_of, programme_get
 DETAIL_FIELDS = ["organisation", "role", "phone", "video_kind", "video_handle", "happy_to_talk_about", "rhythm"]
 
 
+def _details(data: dict) -> services.MembershipDetails:
+    return services.MembershipDetails(
+        **{name: data[name] for name in DETAIL_FIELDS}, text_reminders=data.get("text_reminders", False)
+    )
+
+
 def detail(request, slug):
     from unmentoring.rounds.selectors import rounds_of
 
@@ -31,7 +37,7 @@ def join(request, slug):
         sign_up = services.SignUp(
             full_name=data["full_name"],
             email=data["email"],
-            details=services.MembershipDetails(**{name: data[name] for name in DETAIL_FIELDS}),
+            details=_details(data),
         )
         try:
             services.membership_sign_up(programme=programme, sign_up=sign_up, ip=client_ip(request))
@@ -53,9 +59,10 @@ def check_email(request, slug):
 @require_http_methods(["GET", "POST"])
 def membership_details(request, slug):
     membership = membership_of(person=request.user, slug=slug)
-    form = MembershipDetailsForm(request.POST if request.method == "POST" else None, initial={name: getattr(membership, name) for name in DETAIL_FIELDS})
+    initial = {name: getattr(membership, name) for name in DETAIL_FIELDS} | {"text_reminders": membership.sms_agreed_at is not None}
+    form = MembershipDetailsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.membership_update(membership=membership, details=services.MembershipDetails(**form.cleaned_data))
+        services.membership_update(membership=membership, details=_details(form.cleaned_data))
         messages.success(request, f"Your details for {membership.programme.name} have been saved.")
         return redirect("accounts:home")
     return render(request, "programmes/membership_details.html", {"membership": membership, "form": form})

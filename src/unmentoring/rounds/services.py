@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 import secrets
 from collections import Counter
 from datetime import datetime, timedelta
 from itertools import combinations
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -271,8 +273,16 @@ def round_send_nudges(*, round_id: int, now: datetime | None = None) -> int:
         if now >= rnd.window_ends_at:
             return 0  # caught up after the window: the check-in request says it all
         someone_met = CheckIn.objects.filter(seat__group=OuterRef("group"), met=Met.YES)
-        seats = _seats_to_message(rnd, Q(checkin__isnull=True)).annotate(met=Exists(someone_met)).filter(met=False)
-        return messages_queue_many([_seat_message("nudge", seat, rnd) for seat in seats])
+        seats = list(_seats_to_message(rnd, Q(checkin__isnull=True)).annotate(met=Exists(someone_met)).filter(met=False))
+        outgoing = [_seat_message("nudge", seat, rnd) for seat in seats]
+        if settings.NOTIFY_API_KEY and settings.NOTIFY_SMS_TEMPLATE_ID:
+            outgoing += [
+                replace(message, channel="sms", to_email="", to_phone=seat.membership.phone,
+                        idempotency_key=f"nudge-sms:{seat.pk}", headers={})
+                for seat, message in zip(seats, outgoing)
+                if seat.membership.sms_agreed_at is not None
+            ]
+        return messages_queue_many(outgoing)
 
 
 def round_send_checkins(*, round_id: int, now: datetime | None = None) -> int:

@@ -1,0 +1,51 @@
+"""Helpers for browser tests: an axe-core scan and screenshots."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def assert_accessible(page, *, include: str | None = None) -> None:
+    """Fail, listing every violation, unless axe-core finds none at WCAG 2.2 AA.
+
+    axe is injected with ``page.evaluate``, which Chromium runs through the
+    DevTools protocol: it is not a page script, so the app's Content Security
+    Policy neither blocks it nor needs loosening for it.
+    """
+    if not AXE_SOURCE.exists():
+        pytest.fail(f"{AXE_SOURCE} is missing: run `npm ci`", pytrace=False)
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+    results = page.evaluate(
+        """async ([include, tags]) => {
+            const results = await axe.run(include || document, {
+                runOnly: {type: "tag", values: tags},
+                resultTypes: ["violations"],
+            });
+            return results.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.map(n => n.target.join(" ")),
+            }));
+        }""",
+        [include, WCAG_TAGS],
+    )
+    if results:
+        lines = [f"axe found {len(results)} accessibility violation(s) on {page.url}:"]
+        for violation in results:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            lines.extend(f"    {target}" for target in violation["targets"])
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a PNG of the page as test-artifacts/<name>.png and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
