@@ -51,6 +51,31 @@ def past_rounds(n: int, rounds: int, k: int, rng: np.random.Generator) -> np.nda
     return np.concatenate(out) if out else np.zeros((0, 3), dtype=np.int64)
 
 
+def round_robin(n: int, rounds: int, rng: np.random.Generator) -> np.ndarray:
+    """The first `rounds` rounds of a round-robin schedule (circle method) on shuffled people.
+
+    n - 1 rounds (n even) make everyone meet everyone exactly once; for odd n a
+    sitting-out person each round is folded into a pair as a trio.
+    """
+    m = n + (n % 2)
+    label = rng.permutation(n)
+    out = []
+    ring = list(range(1, m))
+    for r in range(rounds):
+        r_mod = r % (m - 1)
+        order = [0] + ring[r_mod:] + ring[:r_mod]
+        pairs = [(order[i], order[m - 1 - i]) for i in range(m // 2)]
+        if n % 2:
+            ghost = [p for p in pairs if n in p][0]
+            pairs.remove(ghost)
+            lone = ghost[0] if ghost[1] == n else ghost[1]
+            a, b = pairs[0]
+            pairs += [(a, lone), (b, lone)]
+        for a, b in pairs:
+            out.append((r + 1, label[a], label[b]))
+    return np.asarray(out, dtype=np.int64).reshape(-1, 3)
+
+
 def random_blocks(n: int, count: int, rng: np.random.Generator) -> np.ndarray:
     a = rng.integers(0, n, size=count)
     b = rng.integers(0, n, size=count)
@@ -66,7 +91,9 @@ def make(name: str, n: int, *, rounds: int, k: int = 2, orgs: str = "zipf", bloc
         org = dominant_orgs(n, float(orgs.split(":")[1]), max(3, min(200, n // 10)), rng)
     else:
         org = np.arange(n)
-    return Instance(name, n, org, past_rounds(n, rounds, k, rng), random_blocks(n, blocks, rng), k)
+    # rounds < 0: that many rounds of a round-robin schedule
+    hist = round_robin(n, -rounds, rng) if rounds < 0 else past_rounds(n, rounds, k, rng)
+    return Instance(name, n, org, hist, random_blocks(n, blocks, rng), k)
 
 
 def ids(n: int) -> list[bytes]:
