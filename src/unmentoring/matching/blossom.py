@@ -174,7 +174,7 @@ class _Solver:
                         best_to[bj] = e
             self.best_edges_of[kid] = None
             self.best_edge[kid] = -1
-        self.best_edges_of[b] = [best_to[key] for key in sorted(best_to)]
+        self.best_edges_of[b] = list(best_to.values())  # insertion order: deterministic
         best = -1
         for e in self.best_edges_of[b]:  # type: ignore[union-attr]
             if best == -1 or self.slack(e) < self.slack(best):

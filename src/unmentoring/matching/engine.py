@@ -364,15 +364,7 @@ def _exact_matching(
     else:
         if len(warm):
             add(edge_rows(np.array([where[int(p)] for p in warm[:, 0]]), np.array([where[int(p)] for p in warm[:, 1]])))
-        # history pairs among these people, random partners and random colleagues
-        ks = prob.met_key
-        ia, ib = ks // prob.n, ks % prob.n
-        inside = np.zeros(prob.n, dtype=bool)
-        inside[people] = True
-        sel = inside[ia] & inside[ib]
-        pos = np.full(prob.n, -1, dtype=np.int64)
-        pos[vert] = np.arange(m)
-        add(edge_rows(pos[ia[sel]], pos[ib[sel]]))
+        # random partners and random colleagues; pricing adds whatever else is needed
         src = np.repeat(np.arange(m, dtype=np.int64), 12)
         dst = rng.integers(0, m, size=len(src))
         ok = src != dst
