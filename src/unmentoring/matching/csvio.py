@@ -170,8 +170,6 @@ def _load(path: Path) -> tuple[bytearray, int, int]:
 
 def _fast_fields(path: Path, columns: tuple[str, ...]) -> _Fields:
     raw, start, size = _load(path)
-    if raw.find(b'"', start, size) >= 0 or raw.find(b"\0", start, size) >= 0:
-        raise _Fallback
     if not raw.isascii():
         bytes(raw[start:size]).decode("utf-8")  # raises (caught by caller) if not valid UTF-8
     end = size
@@ -181,31 +179,34 @@ def _fast_fields(path: Path, columns: tuple[str, ...]) -> _Fields:
     if first_end < 0:
         first_end = end
     header = [f.strip().lower() for f in raw[start:first_end].decode("utf-8").split(",")]
-    if not any(header) or any(c not in header for c in columns) or raw.find(b"\n\n", start, end) >= 0:
-        raise _Fallback  # blank lines inside the file: the reference reader skips them
+    if not any(header) or any(c not in header for c in columns) or raw.find(b'"', start, first_end) >= 0:
+        raise _Fallback
     raw[end] = 10  # every line, the last included, ends with a newline
     buf = np.frombuffer(raw, dtype=np.uint8)
     words = np.ndarray((len(raw) - 7,), dtype="<u8", buffer=raw, strides=(1,))
     ncol = len(header)
     lo, hi = first_end + 1, end + 1  # the data lines
     body = buf[lo:hi]
-    newlines = raw.count(b"\n", lo, hi)
-    commas = raw.count(b",", lo, hi)
-    if newlines and int(np.count_nonzero(body < 45)) == newlines + commas:
-        sep = np.flatnonzero(body < 45)  # nothing else below "-" in this file
+    rows = raw.count(b"\n", lo, hi)
+    low = body < 45  # newline, comma, and the characters the fast reader must look at
+    if int(np.count_nonzero(low)) == rows + raw.count(b",", lo, hi):
+        spacey = False  # no quotes, spaces, tabs or control characters in the data
+        sep = np.flatnonzero(low)
     else:
+        if raw.find(b'"', lo, hi) >= 0 or raw.find(b"\0", lo, hi) >= 0:
+            raise _Fallback
+        spacey = True
         sep = np.flatnonzero((body == 44) | (body == 10))
-    rows = newlines
+    del low
     if len(sep) != rows * ncol:
         raise _Fallback
     grid = sep.reshape(rows, ncol)
     del sep
-    # each group of ncol separators ends in a newline, and there are no other newlines:
-    # so every line has exactly ncol - 1 commas
+    # each group of ncol separators ends in a newline, and there are no other newlines,
+    # so every line has exactly ncol - 1 commas (a blank line breaks the pattern)
     if rows and (body[grid[:, -1]] != 10).any():
         raise _Fallback
     grid += lo
-    spacey = raw.find(b" ", lo, hi) >= 0 or raw.find(b"\t", lo, hi) >= 0
     fstart, fend = [], []
     for c in columns:
         j = header.index(c)
@@ -234,8 +235,14 @@ def _field_words(f: _Fields, col: int, nwords: int) -> np.ndarray:
     s, e = f.start[col], f.end[col]
     length = e - s
     out = np.empty((len(s), nwords), dtype=np.uint64)
+    uniform = len(s) == 0 or int(length.min()) == int(length.max())
     for j in range(nwords):
-        out[:, j] = f.words[s + 8 * j] & _MASKS[np.clip(length - 8 * j, 0, 8)]
+        word = f.words[s + 8 * j] if j else f.words[s]
+        if uniform:
+            word &= _MASKS[min(max(int(length[0]) - 8 * j, 0), 8)] if len(s) else np.uint64(0)
+        else:
+            word &= _MASKS[np.minimum(np.maximum(length - 8 * j, 0), 8)]
+        out[:, j] = word
     return out
 
 
@@ -263,26 +270,26 @@ def _hash(w: np.ndarray) -> np.ndarray:
 
 
 class _HashIndex:
-    """Open-addressing hash table from 64-bit keys to positions, built and probed with numpy."""
+    """Linear-probing hash table from non-zero 64-bit keys to positions, built and probed with numpy.
+
+    Built in one pass: keys sorted by home slot are laid out at
+    max(home slot, previous position + 1), which is exactly the layout linear
+    probing produces. The table has spare room at the end instead of wrapping.
+    """
 
     def __init__(self, keys: np.ndarray) -> None:
+        if (keys == 0).any():
+            raise _Fallback  # 0 marks an empty slot
         self.bits = max(4, int(2 * len(keys) - 1).bit_length())
-        size = 1 << self.bits
-        self.mask = size - 1
-        self.table = np.zeros((size, 2), dtype=np.uint64)  # (key, position + 1); 0 = empty
-        pending = np.arange(len(keys), dtype=np.int64)
-        slot = self._slot(keys)
-        while len(pending):
-            cand = slot[pending]
-            free = self.table[:, 1][cand] == 0
-            _, first = np.unique(cand[free], return_index=True)
-            winners = pending[free][first]
-            self.table[slot[winners], 0] = keys[winners]
-            self.table[slot[winners], 1] = (winners + 1).astype(np.uint64)
-            placed = np.zeros(len(pending), dtype=bool)
-            placed[np.flatnonzero(free)[first]] = True
-            pending = pending[~placed]
-            slot[pending] = (slot[pending] + 1) & self.mask
+        home = self._slot(keys)
+        order = np.argsort(home, kind="stable")
+        ranks = np.arange(len(keys), dtype=np.int64)
+        place = np.maximum.accumulate(home[order] - ranks) + ranks if len(keys) else ranks
+        size = (1 << self.bits) + len(keys) + 1
+        self.table = np.zeros((size, 2), dtype=np.uint64)  # (key, position + 1)
+        self.table[place, 0] = keys[order]
+        self.table[place, 1] = (order + 1).astype(np.uint64)
+        self.flat = self.table.view(np.complex128).ravel()  # one 16-byte load per probe
 
     def _slot(self, keys: np.ndarray) -> np.ndarray:
         mixed = keys * np.uint64(0x9E3779B97F4A7C15)
@@ -290,18 +297,17 @@ class _HashIndex:
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """Position of each key, or -1."""
-        out = np.full(len(keys), -1, dtype=np.int64)
-        todo = np.arange(len(keys), dtype=np.int64)
         slot = self._slot(keys)
-        q = keys
-        flat = self.table.view(np.complex128).ravel()  # one 16-byte load per probe
+        entry = np.take(self.flat, slot).view(np.uint64).reshape(-1, 2)
+        found = entry[:, 0] == keys
+        out = np.where(found, entry[:, 1].view(np.int64) - 1, -1)
+        todo = np.flatnonzero(~found & (entry[:, 1] != 0))
         while len(todo):
-            entry = flat[slot].view(np.uint64).reshape(-1, 2)
-            p = entry[:, 1].astype(np.int64) - 1
-            hit = (p >= 0) & (entry[:, 0] == q)
-            out[todo[hit]] = p[hit]
-            more = (p >= 0) & ~hit
-            todo, slot, q = todo[more], (slot[more] + 1) & self.mask, q[more]
+            slot[todo] += 1
+            entry = np.take(self.flat, slot[todo]).view(np.uint64).reshape(-1, 2)
+            found = entry[:, 0] == keys[todo]
+            out[todo[found]] = entry[found, 1].view(np.int64) - 1
+            todo = todo[~found & (entry[:, 1] != 0)]
         return out
 
 

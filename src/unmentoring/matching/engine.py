@@ -427,17 +427,18 @@ def _exact_matching(
     return arr, extra, lost
 
 
-def _solve_pairs(prob: Problem, rng: np.random.Generator, sizes: list[int]) -> tuple[np.ndarray, bool]:
+def _solve_pairs(prob: Problem, rng: np.random.Generator, sizes: list[int]) -> tuple[np.ndarray, bool, tuple]:
     n = prob.n
     bound = same_org_bound(prob, sizes)
     gid = _fast_pairs(prob, rng)
-    blocked, repeats, _rec, same, _extra = evaluate(prob, gid)
+    ev_fast = evaluate(prob, gid)
+    blocked, repeats, _rec, same, _extra = ev_fast
     if blocked == 0 and repeats == 0 and same == bound:
-        return gid, True
+        return gid, True, ev_fast
     if n > EXACT_LIMIT:
         if blocked:
             _raise_blocked(prob, gid)
-        return gid, False
+        return gid, False, ev_fast
     # exact: warm-start from the fast path's pairs
     sizes_now = np.bincount(gid)
     pair_rows = np.flatnonzero(sizes_now == 2)
@@ -467,7 +468,6 @@ def _solve_pairs(prob: Problem, rng: np.random.Generator, sizes: list[int]) -> t
             if ev2[:4] < best:
                 best, best_gid = ev2[:4], g2
         exact_gid, ev_exact = best_gid, evaluate(prob, best_gid)
-    ev_fast = evaluate(prob, gid)
     if ev_exact[:4] <= ev_fast[:4]:
         gid = exact_gid
     final = evaluate(prob, gid)
@@ -476,7 +476,7 @@ def _solve_pairs(prob: Problem, rng: np.random.Generator, sizes: list[int]) -> t
     if not certified:
         # odd n: certified if the trio added nothing beyond the bounds
         certified = final[1] == 0 and final[3] == bound
-    return gid, certified
+    return gid, certified, final
 
 
 # -- k = 3..5 ----------------------------------------------------------------
@@ -506,7 +506,7 @@ class _Scores:
         return total
 
 
-def _solve_groups(prob: Problem, rng: np.random.Generator, sizes: list[int]) -> tuple[np.ndarray, bool]:
+def _solve_groups(prob: Problem, rng: np.random.Generator, sizes: list[int]) -> tuple[np.ndarray, bool, tuple]:
     n, k = prob.n, prob.group_size
     g, smax = len(sizes), sizes[0]
     size_arr = np.asarray(sizes, dtype=np.int64)
@@ -588,7 +588,7 @@ def _solve_groups(prob: Problem, rng: np.random.Generator, sizes: list[int]) -> 
     gid[members[rows, cols]] = rows
     if result[0]:
         _raise_blocked(prob, gid)
-    return gid, at_bound(result)
+    return gid, at_bound(result), result
 
 
 # -- errors ------------------------------------------------------------------
@@ -625,14 +625,15 @@ def solve(prob: Problem, seed: int) -> Solution:
     if len(sizes) == 1:
         gid = np.zeros(prob.n, dtype=np.int64)
         certified = True
-        if evaluate(prob, gid)[0]:
+        ev = evaluate(prob, gid)
+        if ev[0]:
             _raise_blocked(prob, gid)
     elif prob.group_size == 2:
-        gid, certified = _solve_pairs(prob, rng, sizes)
+        gid, certified, ev = _solve_pairs(prob, rng, sizes)
     else:
-        gid, certified = _solve_groups(prob, rng, sizes)
+        gid, certified, ev = _solve_groups(prob, rng, sizes)
     gid = _canonical_numbering(gid)
-    _blocked, repeats, recency, same, extra = evaluate(prob, gid)
+    _blocked, repeats, recency, same, extra = ev
     return Solution(
         gid=gid,
         repeats=repeats,
