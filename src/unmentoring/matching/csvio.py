@@ -438,7 +438,7 @@ def read_inputs(
 def render_groups(ids: np.ndarray, gid: np.ndarray) -> bytes:
     """G.csv bytes: header then `group,id` rows, groups numbered from 1, members in id order."""
     n = len(ids)
-    order = np.lexsort((np.arange(n), gid))
+    order = np.argsort(gid * np.int64(n) + np.arange(n, dtype=np.int64))  # by group, then id
     number = gid[order] + 1
     who = ids[order]
     width = ids.dtype.itemsize

@@ -159,7 +159,8 @@ def same_org_bound(prob: Problem, sizes: list[int]) -> int:
     """Fewest same-organisation pairs any grouping can have (0 when the policy allows them)."""
     if not prob.avoid_same_org or prob.n == 0:
         return 0
-    counts = np.bincount(np.unique(prob.org, return_inverse=True)[1])
+    counts = np.bincount(prob.org)
+    counts = counts[counts > 0]
     if prob.group_size == 2 or len(sizes) == 1:
         if len(sizes) == 1:
             return int((counts * (counts - 1) // 2).sum())
@@ -208,10 +209,10 @@ def _random_pairing(vs: np.ndarray, prob: Problem, rng: np.random.Generator) -> 
     """Pair the (already shuffled) people vs; if one organisation holds at least half, pair it out first."""
     if prob.avoid_same_org and len(vs) >= 4:
         o = prob.org[vs]
-        codes, counts = np.unique(o, return_counts=True)
+        counts = np.bincount(o)
         top = counts.max()
         if 2 * top >= len(vs):
-            tied = codes[counts == top]
+            tied = np.flatnonzero(counts == top)
             big = tied[rng.integers(len(tied))]
             inside = o == big
             a_side, others = vs[inside], vs[~inside]
@@ -293,9 +294,9 @@ def _fast_pairs(prob: Problem, rng: np.random.Generator) -> np.ndarray:
         perm = perm[perm != extra]
     forced = -1  # an organisation with more than half the people: its inner pairs are unavoidable
     if prob.avoid_same_org and len(perm):
-        codes, counts = np.unique(prob.org[perm], return_counts=True)
+        counts = np.bincount(prob.org[perm])
         if 2 * counts.max() > len(perm):
-            forced = int(codes[np.argmax(counts)])
+            forced = int(np.argmax(counts))
     pairs = _random_pairing(perm, prob, rng)
     pairs = _repair_pairs(prob, pairs, rng, forced)
     row = _insert_extra(prob, pairs, extra, rng) if extra >= 0 else -1
