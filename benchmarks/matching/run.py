@@ -142,6 +142,8 @@ def our_pairs(gid: np.ndarray) -> list[tuple[int, int]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="skip the 1,000,000-person instance")
+    parser.add_argument("--only", help="run only the instances whose name contains this")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of CLI and baseline, alternately")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     rows = []
@@ -178,6 +180,8 @@ def main() -> None:
     ]
     if args.quick:
         suite = [s for s in suite if s[1] < 1_000_000]
+    if args.only:
+        suite = [s for s in suite if args.only in s[0]]
     for name, n, rounds, k, orgs, blocks in suite:
         inst = instances.make(name, n, rounds=rounds, k=k, orgs=orgs, blocks=blocks, seed=sum(map(ord, name)))
         paths = instances.write(inst, OUT)
@@ -185,9 +189,9 @@ def main() -> None:
         os.sync()  # do not time the write-back of the files just generated
         base = ""
         if n >= 100_000 and k == 2:
-            # CLI and baseline alternately, three times each: medians, same run, same machine state
+            # CLI and baseline alternately, --repeat times each: medians, same run, same machine state
             walls, bases, rsses = [], [], []
-            for _ in range(3):
+            for _ in range(args.repeat):
                 wall, rss, err = run_child(cli(paths, out, k))
                 walls.append(wall)
                 rsses.append(rss)
