@@ -107,7 +107,6 @@ def _keep_freed_memory() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(sys.argv[1:] if argv is None else argv)
     _keep_freed_memory()
-    # imported here so --help and option errors need no numpy
     from . import csvio, engine
 
     seed = args.seed
