@@ -100,7 +100,19 @@ def migrate() -> None:
 
 
 def peak_rss_mib() -> float:
+    """This process image's peak resident set (VmHWM; ru_maxrss would carry over the parent's across exec)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def table(rows: list[tuple], headers: tuple[str, ...]) -> str:

@@ -158,12 +158,12 @@ def reset(round_id: int) -> None:
         Round.objects.filter(pk=round_id).update(state=RoundState.SCHEDULED, drawn_at=None, draw_note="")
 
 
-def analyse(args) -> None:
+def analyse() -> None:
+    """Fresh statistics and no dead rows from a previous draw, as after autovacuum on a quiet server."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE") if connection.get_autocommit() else cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 # --- The child: one timed draw ------------------------------------------------
@@ -254,7 +254,7 @@ def run_child(args, url: str, round_id: int, profile: str | None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def report(result: dict) -> str:
+def steps(result: dict) -> list[tuple[str, float]]:
     t = result["timings"]
     group_parts = ["past_meetings", "blocked_pairs", "match (engine)", "Group bulk_create", "GroupMember bulk_create"]
     rows = [
@@ -273,8 +273,18 @@ def report(result: dict) -> str:
          result["total"] - t["memberships_due"] - t["_group"] - t["_intros"] - t["messages_queue_many"]),
         ("round_draw total", result["total"]),
     ]
-    return benchdb.table([(name, f"{seconds:.2f}", f"{100 * seconds / result['total']:.0f}%") for name, seconds in rows],
-                         ("step", "seconds", "share"))
+    return rows
+
+
+def report(results: list[dict]) -> str:
+    """Seconds per step for each draw, and each step's share of the fastest."""
+    best = min(results, key=lambda r: r["total"])
+    columns = [steps(r) for r in results]
+    rows = [
+        (name, *(f"{column[i][1]:.2f}" for column in columns), f"{100 * seconds / best['total']:.0f}%")
+        for i, (name, seconds) in enumerate(steps(best))
+    ]
+    return benchdb.table(rows, ("step", *(f"draw {i + 1}, s" for i in range(len(results))), "share (fastest)"))
 
 
 def main() -> None:
@@ -312,19 +322,24 @@ def main() -> None:
         instance = build(args)
         print(f"built in {instance['build_total_s']:.0f} s (people {instance['build_people_s']:.0f} s, "
               f"history {instance['build_history_s']:.0f} s)", flush=True)
-    analyse(args)
     try:
         results = []
         for i in range(args.repeat):
             reset(instance["round_id"])
+            analyse()
+            load = benchdb.load_average()
             results.append(run_child(args, url, instance["round_id"], None))
             r = results[-1]
-            print(f"draw {i + 1}: {r['total']:.2f} s, peak RSS {r['peak_rss_mib']:.0f} MiB", flush=True)
+            r["load"] = load
+            print(f"draw {i + 1}: {r['total']:.2f} s, peak RSS {r['peak_rss_mib']:.0f} MiB, load average before {load}",
+                  flush=True)
         if args.profile:
             reset(instance["round_id"])
+            analyse()
             run_child(args, url, instance["round_id"], args.profile)
             print(f"cProfile stats written to {args.profile}")
         best = min(results, key=lambda r: r["total"])
+        times = ", ".join(f"{r['total']:.2f}" for r in results)
         f = best["facts"]
         from django.db import connection
 
@@ -339,13 +354,14 @@ def main() -> None:
             ("repeat pairs / same-org pairs (lower bound) / optimal",
              f"{f['repeat_pairs']} / {f['same_org_pairs']} ({f['same_org_lower_bound']}) / {f['optimal']}"),
             ("SQL statements (time in execute)", f"{best['queries']:,} ({best['query_s']:.2f} s)"),
-            ("draw times, s", ", ".join(f"{r['total']:.2f}" for r in results)),
+            ("draw times, s (fastest)", f"{times} ({best['total']:.2f})"),
+            ("load average before each draw (1, 5, 15 min)", "; ".join(r["load"] for r in results)),
             ("peak RSS of the draw process, MiB (before the draw)",
              f"{max(r['peak_rss_mib'] for r in results):.0f} ({best['rss_before_mib']:.0f})"),
         ], ("", "value")))
         print()
-        print(f"Breakdown of the fastest draw ({best['total']:.2f} s):")
-        print(report(best))
+        print("Where the time goes, per draw (each in a fresh process):")
+        print(report(results))
     finally:
         if not args.keep:
             benchdb.drop(url)

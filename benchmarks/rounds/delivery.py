@@ -1,0 +1,211 @@
+"""Delivery throughput: intros delivered per second to a local SMTP server through the outbox.
+
+    .venv/bin/python benchmarks/rounds/delivery.py --database-url sqlite:////tmp/unmentoring-bench-delivery.sqlite3
+    .venv/bin/python benchmarks/rounds/delivery.py \\
+        --database-url postgres://postgres@127.0.0.1:5432/unmentoring_bench_delivery
+
+Builds a dedicated database (created, migrated, dropped at the end unless
+--keep) with one programme of N members, schedules and draws a round with
+the real services (so N intros are queued, rendered at delivery, each with
+an .ics attachment), then times ``messages_deliver_due()`` with Django's
+SMTP backend against aiosmtpd on 127.0.0.1, the way the tests' SmtpServer
+does. The SMTP server runs in its own process so that it does not share the
+delivering process's interpreter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import benchdb
+
+DEFAULT_URL = "sqlite:////tmp/unmentoring-bench-delivery.sqlite3"
+
+
+# --- The SMTP server process ----------------------------------------------------
+
+
+def smtp_server(port: int) -> None:
+    """Accept mail on 127.0.0.1:port until stdin closes, then print how much arrived."""
+    from aiosmtpd.controller import Controller
+
+    class Counting:
+        messages, size = 0, 0
+
+        async def handle_DATA(self, server, session, envelope):
+            Counting.messages += 1
+            Counting.size += len(envelope.original_content or b"")
+            return "250 Message accepted for delivery"
+
+    controller = Controller(Counting(), hostname="127.0.0.1", port=port)
+    controller.start()
+    print("ready", flush=True)
+    sys.stdin.read()
+    controller.stop()
+    print(f"{Counting.messages} {Counting.size}", flush=True)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- The instance ----------------------------------------------------------------
+
+
+def build(members: int) -> int:
+    """A programme of N members, its first round drawn: N intros queued. Returns the round id."""
+    from django.utils import timezone
+
+    from unmentoring.accounts.models import Person
+    from unmentoring.programmes.models import Membership, Programme
+    from unmentoring.rounds.services import round_draw, round_schedule_next
+
+    stamp = timezone.now()
+    programme = Programme.objects.create(name="Benchmark Coffee", slug="benchmark-coffee",
+                                         summary="Meet someone new every month.", cadence="monthly")
+    people = Person.objects.bulk_create(
+        [Person(email=f"member{i}@bench.example.org", full_name=f"Member {i}", email_confirmed_at=stamp, password="!unusable")
+         for i in range(members)],
+        batch_size=2000,
+    )
+    Membership.objects.bulk_create(
+        [Membership(person=p, programme=programme, organisation=f"Organisation {i % 40}", role="Service designer",
+                    phone="+447911123123", video_kind="teams" if i % 2 else "", video_handle="" if i % 2 == 0 else p.email,
+                    happy_to_talk_about="Working in the open", rules_agreed_at=stamp, sharing_agreed_at=stamp,
+                    confirmed_at=stamp)
+         for i, p in enumerate(people)],
+        batch_size=2000,
+    )
+    rnd = round_schedule_next(programme=programme, now=stamp)
+    return round_draw(round_id=rnd.pk, now=rnd.draw_at).pk
+
+
+# --- The timed delivery ----------------------------------------------------------------
+
+
+def deliver(port: int) -> dict:
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.db import connection
+
+    import unmentoring.notifications.services as services
+    from unmentoring.notifications.models import Message
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 20}}}
+    timings: dict[str, float] = defaultdict(float)
+
+    def timed(owner, name, label):
+        fn = getattr(owner, name)
+
+        @functools.wraps(fn)
+        def wrapper(*a, **k):
+            start = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                timings[label] += time.perf_counter() - start
+
+        setattr(owner, name, wrapper)
+
+    timed(services, "_claim", "claim (select for update, save)")
+    timed(services, "message_render", "render (load seat, templates, .ics, save)")
+    timed(services, "prepare", "  of which loader (seat, group, .ics)")
+    timed(services, "build_email", "build EmailMultiAlternatives")
+    timed(EmailMessage, "send", "SMTP send (new connection each)")
+
+    queries = {"n": 0, "s": 0.0}
+
+    def count(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries["n"] += 1
+            queries["s"] += time.perf_counter() - start
+
+    queued = Message.objects.filter(status="queued").count()
+    with connection.execute_wrapper(count):
+        start = time.perf_counter()
+        delivered = services.messages_deliver_due()
+        total = time.perf_counter() - start
+    return {"queued": queued, "delivered": delivered, "total": total, "timings": dict(timings),
+            "queries": queries["n"], "query_s": queries["s"],
+            "sent": Message.objects.filter(status="sent").count()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--messages", type=int, default=2000, help="members drawn, so intros queued (default 2000)")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument("--smtp-server", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.smtp_server:
+        smtp_server(args.smtp_server)
+        return
+    url = args.database_url
+    benchdb.create(url)
+    benchdb.configure(url)
+    from django.db import connection
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--smtp-server", str(port)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().strip() == "ready"
+        benchdb.migrate()
+        start = time.perf_counter()
+        build(args.messages)
+        built = time.perf_counter() - start
+        result = deliver(port)
+        out, _ = server.communicate("", timeout=60)
+        received, size = map(int, out.split())
+        total = result["total"]
+        n = result["delivered"]
+        print()
+        print(benchdb.table([
+            ("database", f"{connection.vendor} ({url.rsplit('@', 1)[-1] if '@' in url else url})"),
+            ("intros queued by the draw (build + draw, s)", f"{result['queued']:,} ({built:.1f})"),
+            ("delivered / received by the SMTP server", f"{n:,} / {received:,}"),
+            ("mean message size, KiB", f"{size / max(received, 1) / 1024:.1f}"),
+            ("messages_deliver_due(), s", f"{total:.2f}"),
+            ("throughput, messages/s", f"{n / total:.1f}"),
+            ("SQL statements per message (time in execute per message, ms)",
+             f"{result['queries'] / n:.1f} ({1000 * result['query_s'] / n:.2f})"),
+            ("peak RSS, MiB", f"{benchdb.peak_rss_mib():.0f}"),
+        ], ("", "value")))
+        print()
+        parts = result["timings"]
+        inside = ["claim (select for update, save)", "render (load seat, templates, .ics, save)",
+                  "build EmailMultiAlternatives", "SMTP send (new connection each)"]
+        rows = [(label, f"{1000 * parts[label] / n:.2f}", f"{100 * parts[label] / total:.0f}%") for label in
+                ["claim (select for update, save)", "render (load seat, templates, .ics, save)",
+                 "  of which loader (seat, group, .ics)", "build EmailMultiAlternatives", "SMTP send (new connection each)"]]
+        rest = total - sum(parts[label] for label in inside)
+        rows += [("rest (mark sent, pick batches)", f"{1000 * rest / n:.2f}", f"{100 * rest / total:.0f}%"),
+                 ("per message", f"{1000 * total / n:.2f}", "100%")]
+        print(benchdb.table(rows, ("step", "ms per message", "share")))
+        if received != n or result["sent"] != n:
+            sys.exit(f"MISMATCH: delivered {n}, received {received}, marked sent {result['sent']}")
+    finally:
+        if server.poll() is None:
+            server.kill()
+        if not args.keep:
+            benchdb.drop(url)
+            print(f"\ndropped the benchmark database ({url.rsplit('/', 1)[-1]})")
+
+
+if __name__ == "__main__":
+    main()
