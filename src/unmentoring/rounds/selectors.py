@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import combinations
 
-from django.db.models import Max, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
 from unmentoring.matching import PastMeeting
@@ -34,8 +33,13 @@ def memberships_due(rnd: Round) -> list[Membership]:
         .select_related("person")
         .order_by("pk")
     )
+    # Only a last round within the longest interval can make anyone wait, and members drawn
+    # every round never wait: leave both out rather than aggregate a programme's whole history.
+    longest = max(rhythm_interval(rhythm, programme.cadence) for rhythm in Rhythm.values)
     last_round = dict(
-        GroupMember.objects.filter(group__round__programme=programme, group__is_rematch=False, group__round__number__lt=rnd.number)
+        GroupMember.objects.filter(group__round__programme=programme, group__is_rematch=False, group__round__number__lt=rnd.number,
+                                   group__round__number__gt=rnd.number - longest)
+        .exclude(membership__rhythm=Rhythm.EVERY_ROUND)
         .values("membership")
         .annotate(last=Max("group__round__number"))
         .values_list("membership", "last")
@@ -49,31 +53,47 @@ def memberships_due(rnd: Round) -> list[Membership]:
     return due
 
 
+# Up to this many members (a re-match), the database also narrows the seats to theirs.
+FEW_MEMBERS = 400
+
+
 def past_meetings(*, programme, membership_ids: set[int], up_to_round: int) -> list[PastMeeting]:
     """Every pair among these members who shared a group in this programme, with the round they did."""
-    by_group: dict[int, list[int]] = defaultdict(list)
-    round_of: dict[int, int] = {}
-    seats = (
-        GroupMember.objects.filter(group__round__programme=programme, group__round__number__lte=up_to_round, membership__isnull=False)
-        .values_list("group_id", "group__round__number", "membership_id")
-        .order_by("group_id", "membership_id")
+    # One row per pair (a seat joined to each later-numbered member of its group), in group
+    # then member order, rather than every seat of the programme's history grouped in Python.
+    pairs = {"group__round__programme": programme, "group__round__number__lte": up_to_round,
+             "membership__isnull": False, "group__members__membership_id__gt": F("membership_id")}
+    if len(membership_ids) <= FEW_MEMBERS:
+        pairs.update(membership_id__in=membership_ids, group__members__membership_id__in=membership_ids)
+    rows = (
+        GroupMember.objects.filter(**pairs)  # one filter(): both conditions on the same other member
+        .values_list("group__round__number", "membership_id", "group__members__membership_id")
+        .order_by("group_id", "membership_id", "group__members__membership_id")
     )
-    for group_id, number, membership_id in seats.iterator(chunk_size=20000):
-        if membership_id in membership_ids:
-            by_group[group_id].append(membership_id)
-            round_of[group_id] = number
+    name = {pk: str(pk) for pk in membership_ids}
     return [
-        PastMeeting(round=round_of[group_id], a=str(a), b=str(b))
-        for group_id, members in by_group.items()
-        for a, b in combinations(members, 2)
+        PastMeeting(round=number, a=name[a], b=name[b])
+        for number, a, b in rows.iterator(chunk_size=20000)
+        if a in name and b in name
     ]
 
 
 def blocked_pairs(memberships: list[Membership]) -> list[tuple[str, str]]:
     """Blocks between people, as pairs of these membership ids."""
     membership_of = {m.person_id: m.pk for m in memberships}
-    pairs = Block.objects.filter(blocker_id__in=membership_of, blocked_id__in=membership_of).values_list("blocker_id", "blocked_id")
-    return [(str(membership_of[a]), str(membership_of[b])) for a, b in pairs.iterator(chunk_size=20000)]
+    # Blocks are few: read those between members of these programmes and keep the pairs among
+    # these people, rather than send every person id to the database twice.
+    programmes = {m.programme_id for m in memberships}
+
+    def a_member(person):
+        return Exists(Membership.objects.filter(person_id=OuterRef(person), programme_id__in=programmes))
+
+    pairs = Block.objects.filter(a_member("blocker_id"), a_member("blocked_id")).values_list("blocker_id", "blocked_id")
+    return [
+        (str(membership_of[a]), str(membership_of[b]))
+        for a, b in pairs.iterator(chunk_size=20000)
+        if a in membership_of and b in membership_of
+    ]
 
 
 def round_get(*, slug: str, number: int) -> Round:
