@@ -7,7 +7,8 @@ Fixtures:
   base URL, JavaScript on. ``@pytest.mark.parametrize("page", [False],
   indirect=True)`` turns JavaScript off (``[True, False]`` runs both).
   ``page.javascript_enabled`` says which; ``page.console_errors`` lists console errors and uncaught exceptions, which
-  is where a Content Security Policy violation shows up.
+  is where a Content Security Policy violation shows up; ``page.asset_errors``
+  lists stylesheets, scripts and images that failed to load.
 
 Helpers live in ``tests/browser/helpers.py``: ``assert_accessible(page)``
 (axe-core, WCAG 2.2 AA) and ``screenshot(page, name)``.
@@ -68,7 +69,20 @@ def page(request, browser, live_server):
     page = context.new_page()
     page.javascript_enabled = javascript_enabled
     page.console_errors = []
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    page.asset_errors = []
+
+    def on_console(message):
+        # A failed load is reported by on_response, with its URL.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            page.console_errors.append(message.text)
+
+    def on_response(response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            page.asset_errors.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    page.on("response", on_response)
+    page.on("requestfailed", lambda request: page.asset_errors.append(f"failed {request.url}"))
     yield page
     context.close()

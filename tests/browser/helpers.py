@@ -1,6 +1,7 @@
 """Helpers for browser tests: an axe-core scan and screenshots."""
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,13 +17,32 @@ def assert_accessible(page, *, include: str | None = None) -> None:
 
     axe is injected with ``page.evaluate``, which Chromium runs through the
     DevTools protocol: it is not a page script, so the app's Content Security
-    Policy neither blocks it nor needs loosening for it.
+    Policy neither blocks it nor needs loosening for it. ``include`` is an
+    optional CSS selector to scan instead of the whole document.
+
+    With JavaScript off, the page's timers never fire, so axe cannot run in
+    it: axe then scans a twin page, in a context with JavaScript on, that is
+    served the very same HTML and CSS but none of the page's own scripts.
     """
     if not AXE_SOURCE.exists():
         pytest.fail(f"{AXE_SOURCE} is missing: run `npm ci`", pytrace=False)
+    if getattr(page, "javascript_enabled", True):
+        violations = _axe_violations(page, include)
+    else:
+        with _scripting_twin(page) as twin:
+            violations = _axe_violations(twin, include)
+    if violations:
+        lines = [f"axe found {len(violations)} accessibility violation(s) on {page.url}:"]
+        for violation in violations:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            lines.extend(f"    {target}" for target in violation["targets"])
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def _axe_violations(page, include):
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
-    results = page.evaluate(
+    return page.evaluate(
         """async ([include, tags]) => {
             const results = await axe.run(include || document, {
                 runOnly: {type: "tag", values: tags},
@@ -35,12 +55,29 @@ def assert_accessible(page, *, include: str | None = None) -> None:
         }""",
         [include, WCAG_TAGS],
     )
-    if results:
-        lines = [f"axe found {len(results)} accessibility violation(s) on {page.url}:"]
-        for violation in results:
-            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
-            lines.extend(f"    {target}" for target in violation["targets"])
-        pytest.fail("\n".join(lines), pytrace=False)
+
+
+@contextmanager
+def _scripting_twin(page):
+    html = page.content()
+    url = page.url.split("#")[0]
+    context = page.context.browser.new_context(java_script_enabled=True, viewport=page.viewport_size)
+
+    def serve(route):
+        if route.request.url == url:
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+        elif route.request.resource_type == "script":
+            route.abort()
+        else:
+            route.continue_()
+
+    try:
+        context.route("**/*", serve)
+        twin = context.new_page()
+        twin.goto(url)
+        yield twin
+    finally:
+        context.close()
 
 
 def screenshot(page, name: str, *, full_page: bool = True) -> Path:

@@ -55,7 +55,7 @@ def test_every_core_page_renders_in_our_brand_and_passes_axe(page, programmes, p
     assert page.get_by_test_id("footer").get_by_role("link", name="Privacy notice").is_visible()
     assert_accessible(page)
     screenshot(page, f"{name}-{_js_label(page)}")
-    assert page.console_errors == []
+    assert (page.console_errors, page.asset_errors) == ([], [])
 
 
 @JS_ON_AND_OFF
@@ -78,7 +78,7 @@ def test_javascript_marks_the_body_as_supported_without_an_inline_script(page):
         "govuk-frontend-supported",
     ]
     assert page.locator("script:not([src])").count() == 0
-    assert page.console_errors == []
+    assert (page.console_errors, page.asset_errors) == ([], [])
 
 
 @pytest.mark.parametrize("page", [False], indirect=True, ids=["no-js"])
