@@ -41,9 +41,11 @@ class RecordingHandler:
 
     def __init__(self):
         self.envelopes = []
+        self.peers = []  # the client address of each message's SMTP session
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
+        self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
 

@@ -124,3 +124,11 @@ def test_the_sent_mail_page_shows_messages_in_demo_mode(client, member, settings
     assert "Hello Ada Member" in detail.text
     html = client.get(reverse("notifications:sent-mail-html", args=[messages[0].pk]))
     assert html["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_a_batch_of_due_messages_goes_over_one_smtp_session(member, smtp_server):
+    for n in range(5):
+        queue(member.person, key=f"batch{n}")
+    assert messages_deliver_due(now=timezone.now()) == 5
+    assert len(smtp_server.handler.peers) == 5
+    assert len(set(smtp_server.handler.peers)) == 1

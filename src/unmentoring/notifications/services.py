@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -148,8 +148,11 @@ def build_email(message: Message) -> EmailMultiAlternatives:
     return email
 
 
-def message_deliver(*, message_id: int, now: datetime | None = None) -> Message | None:
-    """Try to deliver one queued message; on failure schedule a retry, after the last one mark it failed."""
+def message_deliver(*, message_id: int, now: datetime | None = None, mailer=None) -> Message | None:
+    """Try to deliver one queued message; on failure schedule a retry, after the last one mark it failed.
+
+    ``mailer`` is an open mail connection to reuse (a batch sends over one SMTP session).
+    """
     now = now or timezone.now()
     message = _claim(message_id, now)
     if message is None:
@@ -165,9 +168,14 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> Message 
     try:
         if message.channel == Channel.SMS:
             notify_send_sms(phone_number=message.to_phone, body=message.body_text, reference=message.idempotency_key)
+        elif mailer is not None:
+            mailer.open()  # connects once; a no-op while the session is open
+            mailer.send_messages([build_email(message)])
         else:
             build_email(message).send(using="default")
     except Exception as error:  # any transport failure: keep the message and retry later
+        if mailer is not None:
+            mailer.close()  # reconnect for the next message rather than reuse a broken session
         logger.warning("Delivery of message %s failed (attempt %s): %s", message.pk, message.attempts, error)
         message.last_error = f"{type(error).__name__}: {error}"[:2000]
         if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
@@ -197,7 +205,11 @@ def messages_deliver_due(*, now: datetime | None = None, batch: int = 500) -> in
         )
         if not due:
             return delivered
-        for message_id in due:
-            message = message_deliver(message_id=message_id, now=now)
-            delivered += bool(message and message.status == MessageStatus.SENT)
+        mailer = mailers["default"]
+        try:
+            for message_id in due:
+                message = message_deliver(message_id=message_id, now=now, mailer=mailer)
+                delivered += bool(message and message.status == MessageStatus.SENT)
+        finally:
+            mailer.close()
         after = due[-1]
