@@ -308,3 +308,13 @@ def test_rounds_of_other_programmes_are_independent(weekly, members):
     MembershipFactory(programme=other, person=PersonFactory())
     rounds_advance(now=SCHEDULED_AT)
     assert Round.objects.filter(programme=other).get().draw_at == at("2027-02-02 09:00")
+
+
+def test_the_account_page_links_to_my_latest_round_and_the_programme_page_to_its_organisers(client, weekly, members):
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.draw_at)
+    client.force_login(members[0].person)
+    assert f'href="{rnd.get_absolute_url()}" data-testid="latest-round"' in client.get(reverse("accounts:home")).text
+    weekly.contact_email = "organisers@example.org"
+    weekly.save()
+    assert 'href="mailto:organisers@example.org"' in client.get(weekly.get_absolute_url()).text

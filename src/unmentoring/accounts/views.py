@@ -91,7 +91,13 @@ def sign_out(request):
 
 @login_required
 def home(request):
-    return render(request, "accounts/home.html", {"memberships": memberships_of(person=request.user)})
+    from unmentoring.rounds.selectors import latest_rounds_of
+
+    memberships = memberships_of(person=request.user)
+    latest = latest_rounds_of(person=request.user)
+    for membership in memberships:
+        membership.latest_round = latest.get(membership.programme_id)
+    return render(request, "accounts/home.html", {"memberships": memberships})
 
 
 @login_required

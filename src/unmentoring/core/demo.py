@@ -40,6 +40,7 @@ def demo_load(*, members: int = 36, seed: int = 2026) -> Programme:
     programme = Programme.objects.create(
         name="LocalGov Digital Coffee",
         slug="localgov-digital-coffee",
+        contact_email="coffee-organisers@example.org",
         summary="Meet someone from another council every month for a 30 to 60 minute conversation.",
         description=(
             "A randomised coffee trial for people working on digital, data and technology in local government.\n\n"

@@ -37,6 +37,7 @@ class Programme(models.Model):
     rules_text = models.TextField(default=DEFAULT_RULES)
     prompts = models.TextField(default=DEFAULT_PROMPTS, help_text="One prompt a line.")
     is_open = models.BooleanField(default=True, help_text="Anyone may sign up (otherwise invite only).")
+    contact_email = models.EmailField(blank=True, help_text="Where members can reach the organisers.")
     organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organised_programmes")
     created_at = models.DateTimeField(auto_now_add=True)
 

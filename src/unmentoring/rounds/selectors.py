@@ -151,3 +151,16 @@ def seats_for_export(*, person) -> list[dict]:
         }
         for s in seats
     ]
+
+
+def latest_rounds_of(*, person) -> dict[int, Round]:
+    """Per programme, the latest round this person was drawn in (one query)."""
+    latest: dict[int, Round] = {}
+    seats = (
+        GroupMember.objects.filter(membership__person=person)
+        .select_related("group__round__programme")
+        .order_by("-group__round__number")
+    )
+    for seat in seats[:200]:
+        latest.setdefault(seat.group.round.programme_id, seat.group.round)
+    return latest
