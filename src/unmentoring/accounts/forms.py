@@ -1,11 +1,11 @@
 from django import forms
 
 
-class SignInForm(forms.Form):
-    email = forms.EmailField(
+def email_field(*, help_text: str) -> forms.EmailField:
+    return forms.EmailField(
         label="Email address",
         max_length=254,
-        help_text="We will email you a link to sign in. It works once, for 15 minutes.",
+        help_text=help_text,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
             "required": "Enter your email address",
@@ -13,6 +13,10 @@ class SignInForm(forms.Form):
             "max_length": "Email address must be 254 characters or fewer",
         },
     )
+
+
+class SignInForm(forms.Form):
+    email = email_field(help_text="We will email you a link to sign in. It works once, for 15 minutes.")
 
 
 class PersonDetailsForm(forms.Form):

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from unmentoring.accounts.forms import email_field
 from unmentoring.core.forms import GovukDateField
 from unmentoring.programmes.enums import Rhythm, VideoKind
 
@@ -119,17 +120,7 @@ class MembershipDetailsForm(forms.Form):
 
 class SignUpForm(MembershipDetailsForm):
     full_name = _text("Full name", 120, required_message="Enter your full name", autocomplete="name")
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        help_text="We will send a link to confirm it. You sign in with links sent here, never a password.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": "Email address must be 254 characters or fewer",
-        },
-    )
+    email = email_field(help_text="We will send a link to confirm it. You sign in with links sent here, never a password.")
     agree_rules = forms.BooleanField(
         label="I agree to the programme rules",
         error_messages={"required": "Select to agree to the programme rules"},

@@ -94,6 +94,19 @@ def round_schedule_next(*, programme: Programme, now: datetime | None = None) ->
         )
 
 
+def _take_step(round_id: int, marker: str, *, state: str, now: datetime) -> Round | None:
+    """Lock the round and mark one lifecycle step done; None if the round is not in ``state`` or it was done already.
+
+    Call inside a transaction: the marker commits with the messages the step queues.
+    """
+    rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
+    if rnd.state != state or getattr(rnd, marker) is not None:
+        return None
+    setattr(rnd, marker, now)
+    rnd.save(update_fields=[marker])
+    return rnd
+
+
 # --- Opt-out notice ---------------------------------------------------------
 
 
@@ -101,11 +114,9 @@ def round_send_notice(*, round_id: int, now: datetime | None = None) -> int:
     """Tell every member due in the draw that they are in, with a one-click way to skip the round."""
     now = now or timezone.now()
     with transaction.atomic():
-        rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
-        if rnd.notice_sent_at is not None or rnd.state != RoundState.SCHEDULED:
+        rnd = _take_step(round_id, "notice_sent_at", state=RoundState.SCHEDULED, now=now)
+        if rnd is None:
             return 0
-        rnd.notice_sent_at = now
-        rnd.save(update_fields=["notice_sent_at"])
         if now >= rnd.draw_at:
             return 0  # caught up too late: the draw is due, a notice would only confuse
         draw_day = _local_day(rnd.draw_at, rnd.programme)
@@ -265,11 +276,9 @@ def round_send_nudges(*, round_id: int, now: datetime | None = None) -> int:
     """Midway: remind members of groups where nobody has said they met."""
     now = now or timezone.now()
     with transaction.atomic():
-        rnd = Round.objects.select_for_update().get(pk=round_id)
-        if rnd.state != RoundState.DRAWN or rnd.nudge_sent_at is not None:
+        rnd = _take_step(round_id, "nudge_sent_at", state=RoundState.DRAWN, now=now)
+        if rnd is None:
             return 0
-        rnd.nudge_sent_at = now
-        rnd.save(update_fields=["nudge_sent_at"])
         if now >= rnd.window_ends_at:
             return 0  # caught up after the window: the check-in request says it all
         someone_met = CheckIn.objects.filter(seat__group=OuterRef("group"), met=Met.YES)
@@ -289,11 +298,9 @@ def round_send_checkins(*, round_id: int, now: datetime | None = None) -> int:
     """At the end of the window: ask every member how it went (a signed link, no sign-in)."""
     now = now or timezone.now()
     with transaction.atomic():
-        rnd = Round.objects.select_for_update().get(pk=round_id)
-        if rnd.state != RoundState.DRAWN or rnd.checkin_sent_at is not None:
+        rnd = _take_step(round_id, "checkin_sent_at", state=RoundState.DRAWN, now=now)
+        if rnd is None:
             return 0
-        rnd.checkin_sent_at = now
-        rnd.save(update_fields=["checkin_sent_at"])
         return messages_queue_many([_seat_message("checkin_request", seat, rnd) for seat in _seats_to_message(rnd)])
 
 

@@ -26,6 +26,19 @@ def _token_or_none(kind: str, token: str) -> int | None:
         return None
 
 
+def _seat_id(kind: str, token: str) -> int | None:
+    """The seat a signed link is for, if the link is good and its member is still there."""
+    seat_id = _token_or_none(kind, token)
+    if seat_id is None or not GroupMember.objects.filter(pk=seat_id, membership__isnull=False).exists():
+        return None
+    return seat_id
+
+
+def _membership(kind: str, token: str) -> Membership | None:
+    membership_id = _token_or_none(kind, token)
+    return Membership.objects.select_related("programme").filter(pk=membership_id).first() if membership_id else None
+
+
 def detail(request, slug, number):
     rnd = round_get(slug=slug, number=number)
     groups = seats_of(person=request.user, rnd=rnd) if request.user.is_authenticated else []
@@ -37,8 +50,8 @@ def detail(request, slug, number):
 
 @require_http_methods(["GET", "POST"])
 def checkin(request, token):
-    seat_id = _token_or_none("checkin", token)
-    if seat_id is None or not GroupMember.objects.filter(pk=seat_id, membership__isnull=False).exists():
+    seat_id = _seat_id("checkin", token)
+    if seat_id is None:
         return _bad_link(request, "This check-in link is not valid or has expired.")
     seat, others = load_seat(seat_id)
     existing = getattr(seat, "checkin", None)
@@ -54,8 +67,8 @@ def checkin(request, token):
 
 @require_http_methods(["GET", "POST"])
 def rematch(request, token):
-    seat_id = _token_or_none("rematch", token)
-    if seat_id is None or not GroupMember.objects.filter(pk=seat_id, membership__isnull=False).exists():
+    seat_id = _seat_id("rematch", token)
+    if seat_id is None:
         return _bad_link(request, "This link is not valid or has expired.")
     seat, others = load_seat(seat_id)
     if request.method == "POST":
@@ -102,8 +115,7 @@ def skip(request, token):
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no cookies or token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    membership_id = _token_or_none("unsubscribe", token)
-    membership = Membership.objects.select_related("programme").filter(pk=membership_id).first() if membership_id else None
+    membership = _membership("unsubscribe", token)
     if membership is None:
         return _bad_link(request, "This unsubscribe link is not valid.")
     if request.method == "POST":
@@ -116,8 +128,7 @@ def unsubscribe(request, token):
 
 @require_http_methods(["GET", "POST"])
 def resume(request, token):
-    membership_id = _token_or_none("resume", token)
-    membership = Membership.objects.select_related("programme").filter(pk=membership_id).first() if membership_id else None
+    membership = _membership("resume", token)
     if membership is None:
         return _bad_link(request, "This link is not valid or has expired.")
     if request.method == "POST":
@@ -131,8 +142,8 @@ def resume(request, token):
 
 @require_http_methods(["GET", "POST"])
 def report(request, token):
-    seat_id = _token_or_none("report", token)
-    if seat_id is None or not GroupMember.objects.filter(pk=seat_id, membership__isnull=False).exists():
+    seat_id = _seat_id("report", token)
+    if seat_id is None:
         return _bad_link(request, "This link is not valid or has expired.")
     seat, others = load_seat(seat_id)
     form = ReportForm(request.POST if request.method == "POST" else None, others=others)
@@ -144,8 +155,8 @@ def report(request, token):
 
 
 def calendar(request, token):
-    seat_id = _token_or_none("calendar", token)
-    if seat_id is None or not GroupMember.objects.filter(pk=seat_id, membership__isnull=False).exists():
+    seat_id = _seat_id("calendar", token)
+    if seat_id is None:
         return _bad_link(request, "This calendar link is not valid or has expired.")
     seat, others = load_seat(seat_id)
     response = HttpResponse(calendar_file(seat, others), content_type="text/calendar; charset=utf-8")
