@@ -182,3 +182,21 @@ def test_two_workers_drawing_at_once_make_one_set_of_groups_and_one_intro_each(w
     assert Group.objects.filter(round=rnd).count() == 4
     assert GroupMember.objects.filter(group__round=rnd).count() == 8
     assert Message.objects.filter(template="intro").count() == 8
+
+
+@pytest.mark.django_db
+def test_the_demo_sent_mail_page_offers_the_intros_calendar_file(client, weekly, members, settings):
+    from django.urls import reverse
+
+    settings.DEMO_MODE = True
+    rnd = drawn_round(weekly)
+    intro = Message.objects.filter(template="intro").order_by("pk").first()
+    page = client.get(reverse("notifications:sent-mail-detail", args=[intro.pk])).text
+    url = reverse("notifications:sent-mail-attachment", args=[intro.pk, 0])
+    assert f'href="{url}"' in page
+    response = client.get(url)
+    assert response["Content-Type"] == "text/calendar; method=REQUEST; charset=utf-8"
+    assert Calendar.from_ical(response.content).walk("VEVENT")[0]["UID"].startswith(f"round-{rnd.pk}-")
+    assert client.get(reverse("notifications:sent-mail-attachment", args=[intro.pk, 1])).status_code == 404
+    settings.DEMO_MODE = False
+    assert client.get(url).status_code == 404

@@ -36,3 +36,15 @@ def sent_mail_html(request, pk):
     response = HttpResponse(_rendered(pk).body_html)
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'"
     return response
+
+
+def sent_mail_attachment(request, pk, index):
+    """An attachment of a kept message, e.g. an intro's calendar hold, to open in a calendar app."""
+    _require_sent_mail_enabled()
+    attachments = _rendered(pk).attachments
+    if not 0 <= index < len(attachments):
+        raise Http404("No such attachment.")
+    attachment = attachments[index]
+    response = HttpResponse(attachment["content"], content_type=attachment["content_type"])
+    response["Content-Disposition"] = f'attachment; filename="{attachment["filename"]}"'
+    return response
