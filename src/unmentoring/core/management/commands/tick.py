@@ -28,9 +28,12 @@ class Command(BaseCommand):
             raise CommandError("--loop must be at least 1 second")
         if loop is not None and moment is not None:
             raise CommandError("--now and --loop cannot be used together")
-        while True:
-            results = tick(now=moment)
-            self.stdout.write(" ".join(f"{name}={count}" for name, count in results.items()))
-            if loop is None:
-                return
-            time.sleep(loop)
+        try:
+            while True:
+                results = tick(now=moment)
+                self.stdout.write(" ".join(f"{name}={count}" for name, count in results.items()))
+                if loop is None:
+                    return
+                time.sleep(loop)
+        except KeyboardInterrupt:  # Ctrl-C under `unmentoring serve`: stop quietly
+            return
