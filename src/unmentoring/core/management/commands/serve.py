@@ -21,6 +21,13 @@ class Command(BaseCommand):
         if workers < 1 or tick_every < 1 or not 0 < port < 65536:
             self.stderr.write("--workers and --tick-every must be at least 1, --port 1 to 65535")
             sys.exit(2)
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            self.stderr.write("The database is not up to date: run `unmentoring migrate` first (`make run` does).")
+            sys.exit(2)
         python = sys.executable
         commands = {
             "web": [python, "-m", "gunicorn", "unmentoring.wsgi:application", "--bind", f"{host}:{port}",
