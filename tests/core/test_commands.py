@@ -53,3 +53,15 @@ def test_tick_refuses_bad_flags(args, message):
     with pytest.raises(CommandError) as error:
         call_command("tick", *args)
     assert str(error.value) == message
+
+
+def test_serve_refuses_a_database_that_is_not_migrated(tmp_path):
+    result = run_cli("serve", "--port", "8099", DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    assert result.returncode == 2
+    assert "run `unmentoring migrate` first" in result.stderr
+
+
+def test_serve_refuses_bad_flags():
+    result = run_cli("serve", "--workers", "0")
+    assert result.returncode == 2
+    assert "--workers and --tick-every must be at least 1" in result.stderr
