@@ -269,7 +269,7 @@ def test_the_intro_names_the_match_with_their_contact_details_and_a_calendar_hol
     other = GroupMember.objects.filter(group=seat.group).exclude(pk=seat.pk).select_related("membership__person").get()
     intro = message_render(Message.objects.get(template="intro", context__seat=seat.pk))
     assert other.membership.person.full_name in intro.subject
-    for detail in [other.membership.person.email, other.membership.phone, other.membership.organisation, "No sales pitches"]:
+    for detail in [other.membership.person.email, other.membership.phone_display, other.membership.organisation, "No sales pitches"]:
         assert detail in intro.body_text
     outsiders = GroupMember.objects.filter(group__round=rnd).exclude(group=seat.group)
     for outsider in outsiders:
@@ -284,7 +284,7 @@ def test_the_round_page_shows_my_match_only_to_me(client, weekly, members):
     rounds_advance(now=rnd.draw_at)
     seat = GroupMember.objects.filter(group__round=rnd).first()
     other = GroupMember.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
-    assert other.membership.phone not in client.get(rnd.get_absolute_url()).text
+    assert other.membership.phone_display not in client.get(rnd.get_absolute_url()).text
     client.force_login(seat.membership.person)
     page = client.get(rnd.get_absolute_url()).text
     assert other.membership.person.email in page

@@ -152,3 +152,13 @@ class Membership(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def phone_display(self) -> str:
+        """The stored E.164 number as people write it: "+44 7911 123456"."""
+        import phonenumbers
+
+        try:
+            return phonenumbers.format_number(phonenumbers.parse(self.phone), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        except phonenumbers.NumberParseException:
+            return self.phone

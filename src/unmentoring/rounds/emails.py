@@ -26,7 +26,8 @@ def _contact(seat: GroupMember) -> dict:
         "organisation": membership.organisation,
         "role": membership.role,
         "happy_to_talk_about": membership.happy_to_talk_about,
-        "phone": membership.phone,
+        "phone": membership.phone_display,
+        "phone_link": membership.phone,
         "video": f"{membership.get_video_kind_display()}: {membership.video_handle}" if membership.video_kind else "",
     }
 
