@@ -200,3 +200,59 @@ def test_the_demo_sent_mail_page_offers_the_intros_calendar_file(client, weekly,
     assert client.get(reverse("notifications:sent-mail-attachment", args=[intro.pk, 1])).status_code == 404
     settings.DEMO_MODE = False
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_asking_again_from_a_new_group_never_returns_the_first_partner(weekly, members):
+    rnd = drawn_round(weekly)
+    group_1, group_2 = Group.objects.filter(round=rnd).order_by("number")[:2]
+    a, b = group_1.members.order_by("pk")
+    c = group_2.members.order_by("pk").first()
+    seat_request_rematch(seat_id=a.pk, now=at("2027-01-13 10:00"))  # waits
+    seat_request_rematch(seat_id=c.pk, now=at("2027-01-13 10:01"))  # a and c regrouped
+    seat_request_rematch(seat_id=b.pk, now=at("2027-01-13 10:02"))  # b waits
+    a_again = GroupMember.objects.get(group__is_rematch=True, membership=a.membership)
+    seat_request_rematch(seat_id=a_again.pk, now=at("2027-01-13 10:03"))
+    for group in Group.objects.filter(round=rnd, is_rematch=True):
+        assert {a.membership_id, b.membership_id} - set(group.members.values_list("membership_id", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_regrouped_member_gets_one_of_each_later_email_and_a_member_who_left_gets_none(weekly, members):
+    rnd = drawn_round(weekly)
+    first, second = seats_in_different_groups(rnd, 2)
+    seat_request_rematch(seat_id=first.pk, now=at("2027-01-13 10:00"))
+    seat_request_rematch(seat_id=second.pk, now=at("2027-01-13 10:01"))
+    leaver = GroupMember.objects.filter(group__round=rnd, group__is_rematch=False).exclude(
+        membership__in=[first.membership_id, second.membership_id]).first()
+    Membership.objects.filter(pk=leaver.membership_id).update(status="left")
+    rounds_advance(now=rnd.nudge_at)
+    rounds_advance(now=rnd.window_ends_at)
+    checkins = list(Message.objects.filter(template="checkin_request").values_list("person_id", flat=True))
+    assert sorted(checkins) == sorted(set(checkins))
+    assert first.membership.person_id in checkins
+    assert leaver.membership.person_id not in checkins
+    assert not Message.objects.filter(template="nudge", person_id=leaver.membership.person_id).exists()
+
+
+@pytest.mark.django_db
+def test_check_ins_cannot_change_after_the_round_closes(client, weekly, members):
+    from unmentoring.rounds.services import checkin_record
+
+    rnd = drawn_round(weekly)
+    seat = GroupMember.objects.filter(group__round=rnd).first()
+    rounds_advance(now=rnd.close_at)
+    with pytest.raises(RoundError, match="has closed"):
+        checkin_record(seat_id=seat.pk, met="yes")
+
+
+@pytest.mark.django_db
+def test_a_malformed_seat_on_the_round_page_is_a_404_not_an_error(client, weekly, members):
+    from django.urls import reverse
+
+    rnd = drawn_round(weekly)
+    client.force_login(members[0].person)
+    url = reverse("rounds:rematch-signed-in", kwargs={"slug": weekly.slug, "number": rnd.number})
+    assert client.post(url, {"seat": "abc"}).status_code == 404
+    other_seat = GroupMember.objects.filter(group__round=rnd).exclude(membership=members[0]).first()
+    assert client.post(url, {"seat": str(other_seat.pk)}).status_code == 404  # not my seat

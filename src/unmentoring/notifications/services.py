@@ -125,8 +125,9 @@ def _claim(message_id: int, now: datetime) -> Message | None:
         if message is None or message.status != MessageStatus.QUEUED or message.next_attempt_at > now:
             return None
         message.attempts += 1
-        # Lease: nobody else picks it up before this attempt's backoff has passed.
-        message.next_attempt_at = now + retry_delay(message.attempts)
+        # Lease: nobody else picks it up before this attempt's backoff has passed, counted from
+        # the moment of the claim (a long batch's ``now`` is its start, already in the past).
+        message.next_attempt_at = max(now, timezone.now()) + retry_delay(message.attempts)
         message.save(update_fields=["attempts", "next_attempt_at"])
         return message
 
@@ -165,6 +166,9 @@ def message_deliver(*, message_id: int, now: datetime | None = None, mailer=None
         message.last_error = f"Not sent: {gone}"
         message.save(update_fields=["status", "last_error"])
         return message
+    except Exception as error:  # a template or data error: count it as a failed attempt, keep the batch going
+        logger.exception("Rendering message %s failed", message.pk)
+        return _attempt_failed(message, error)
     try:
         if message.channel == Channel.SMS:
             notify_send_sms(phone_number=message.to_phone, body=message.body_text, reference=message.idempotency_key)
@@ -177,15 +181,19 @@ def message_deliver(*, message_id: int, now: datetime | None = None, mailer=None
         if mailer is not None:
             mailer.close()  # reconnect for the next message rather than reuse a broken session
         logger.warning("Delivery of message %s failed (attempt %s): %s", message.pk, message.attempts, error)
-        message.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            message.status = MessageStatus.FAILED
-        message.save(update_fields=["last_error", "status"])
-        return message
+        return _attempt_failed(message, error)
     message.status = MessageStatus.SENT
     message.sent_at = timezone.now()
     message.last_error = ""
     message.save(update_fields=["status", "sent_at", "last_error"])
+    return message
+
+
+def _attempt_failed(message: Message, error: Exception) -> Message:
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        message.status = MessageStatus.FAILED
+    message.save(update_fields=["last_error", "status"])
     return message
 
 

@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import replace
 import secrets
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from itertools import combinations
 
@@ -134,20 +134,11 @@ def round_send_notice(*, round_id: int, now: datetime | None = None) -> int:
                     "name": membership.person.full_name,
                     "round_number": rnd.number,
                     "draw_date": f"{draw_day:%A} {draw_day.day} {draw_day:%B %Y}",
-                    "skip_link": _link("skip", _skip_key(rnd, membership)),
+                    "skip_link": absolute_url("rounds:skip", kwargs={"token": tokens.make("skip", [rnd.pk, membership.pk])}),
                 },
                 headers=headers,
             ))
         return messages_queue_many(outgoing)
-
-
-def _skip_key(rnd: Round, membership: Membership) -> int:
-    # One signed integer for (round, membership): round ids and membership ids both fit in 32 bits.
-    return (rnd.pk << 32) | membership.pk
-
-
-def skip_key_parts(value: int) -> tuple[int, int]:
-    return value >> 32, value & 0xFFFFFFFF
 
 
 def membership_skip_round(*, round_id: int, membership_id: int) -> Membership:
@@ -266,7 +257,12 @@ def _with_names(message: str, members: list[Membership]) -> str:
 
 
 def _seats_to_message(rnd: Round, extra: Q | None = None):
-    seats = GroupMember.objects.filter(group__round=rnd, membership__isnull=False)
+    """Seats whose member still wants this round's email: not left, not moved to a new group."""
+    seats = (
+        GroupMember.objects.filter(group__round=rnd, membership__isnull=False)
+        .exclude(membership__status=MembershipStatus.LEFT)
+        .exclude(rematch_outcome="regrouped")
+    )
     if extra is not None:
         seats = seats.filter(extra)
     return seats.select_related("membership__person", "membership__programme").order_by("pk")
@@ -334,8 +330,9 @@ def checkin_record(*, seat_id: int, met: str) -> CheckIn:
         raise RoundError("Choose whether you met.")
     with transaction.atomic():
         seat = GroupMember.objects.select_related("group__round").get(pk=seat_id, membership__isnull=False)
-        if seat.group.round.state == RoundState.SCHEDULED:
-            raise RoundError("This round has not been drawn yet.")
+        if seat.group.round.state != RoundState.DRAWN:
+            raise RoundError("This round has closed, so its answers can no longer change." if seat.group.round.state == RoundState.CLOSED
+                             else "This round has not been drawn yet.")
         checkin, _ = CheckIn.objects.update_or_create(seat=seat, defaults={"met": met})
         return checkin
 
@@ -487,10 +484,15 @@ def _regroup(rnd: Round, candidates: list[GroupMember]) -> list[GroupMember]:
     candidates = list(candidates)
     start = (rnd.groups.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     while len(candidates) >= 2:
+        groups_of = defaultdict(set)  # every group of this round each candidate has sat in, re-matches included
+        for membership_id, group_id in GroupMember.objects.filter(
+            group__round=rnd, membership_id__in=[c.membership_id for c in candidates]
+        ).values_list("membership_id", "group_id"):
+            groups_of[membership_id].add(group_id)
         same_group = [
             (str(a.membership_id), str(b.membership_id))
             for a, b in combinations(candidates, 2)
-            if a.group_id == b.group_id
+            if groups_of[a.membership_id] & groups_of[b.membership_id]
         ]
         try:
             new_seats = _group(rnd, [_with_programme(c.membership, rnd) for c in candidates], history_to=rnd.number,

@@ -21,17 +21,29 @@ class BadToken(Exception):
     pass
 
 
-def make(kind: str, pk: int) -> str:
+def make(kind: str, pk: int | list[int]) -> str:
     return signing.dumps(pk, salt=f"unmentoring.{kind}")
 
 
+def read_pair(kind: str, token: str) -> tuple[int, int]:
+    value = _load(kind, token)
+    if not (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)):
+        raise BadToken("This link is not valid.")
+    return value[0], value[1]
+
+
 def read(kind: str, token: str) -> int:
+    value = _load(kind, token)
+    if type(value) is not int:
+        raise BadToken("This link is not valid.")
+    return value
+
+
+def _load(kind: str, token: str):
     try:
         value = signing.loads(token, salt=f"unmentoring.{kind}", max_age=LIFETIMES[kind])
     except signing.SignatureExpired:
         raise BadToken("This link has expired.") from None
     except signing.BadSignature:
         raise BadToken("This link is not valid.") from None
-    if not isinstance(value, int):
-        raise BadToken("This link is not valid.")
     return value

@@ -84,7 +84,8 @@ def rematch(request, token):
 @require_POST
 def rematch_signed_in(request, slug, number):
     rnd = round_get(slug=slug, number=number)
-    seat = get_object_or_404(GroupMember, group__round=rnd, membership__person=request.user, pk=request.POST.get("seat") or 0)
+    seat_id = request.POST.get("seat", "")
+    seat = get_object_or_404(GroupMember, group__round=rnd, membership__person=request.user, pk=int(seat_id) if seat_id.isdigit() else 0)
     try:
         seat = services.seat_request_rematch(seat_id=seat.pk)
     except services.RoundError as error:
@@ -95,10 +96,10 @@ def rematch_signed_in(request, slug, number):
 
 @require_http_methods(["GET", "POST"])
 def skip(request, token):
-    value = _token_or_none("skip", token)
-    if value is None:
+    try:
+        round_id, membership_id = tokens.read_pair("skip", token)
+    except tokens.BadToken:
         return _bad_link(request, "This link is not valid or has expired.")
-    round_id, membership_id = services.skip_key_parts(value)
     rnd = Round.objects.select_related("programme").filter(pk=round_id).first()
     membership = Membership.objects.filter(pk=membership_id).first()
     if rnd is None or membership is None:

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=settings.PORT)
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        concurrency = os.environ.get("WEB_CONCURRENCY", "2")
+        parser.add_argument("--workers", type=int, default=int(concurrency) if concurrency.isdigit() else 2,
+                            help="web worker processes (default: WEB_CONCURRENCY or 2)")
         parser.add_argument("--tick-every", type=int, default=60, metavar="SECONDS")
 
     def handle(self, *args, host, port, workers, tick_every, **options):
