@@ -3,8 +3,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from tests.factories import MembershipFactory, PersonFactory
-from tests.links import first_link, path_of, token_of
+from tests.links import first_link, token_of
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
 
@@ -119,35 +118,9 @@ def test_sign_in_is_throttled_per_ip_address(client, settings, member):
     assert Message.objects.count() == 1
 
 
-def test_confirming_by_post_confirms_the_membership_and_signs_in(client, programme):
-    membership = MembershipFactory(programme=programme, confirmed_at=None, person=PersonFactory(email_confirmed_at=None))
-    from unmentoring.accounts.services import confirm_link
-
-    path = path_of(confirm_link(membership.person))
-    page = client.get(path)
-    assert page.status_code == 200
-    assert membership.organisation in page.text
-    membership.refresh_from_db()
-    assert membership.confirmed_at is None  # GET changes nothing
-
-    response = client.post(reverse("accounts:confirm"), {"token": token_of(path)})
-    assert response.status_code == 302
-    membership.refresh_from_db()
-    membership.person.refresh_from_db()
-    assert membership.confirmed_at is not None and membership.person.email_confirmed_at is not None
-    assert int(client.session["_auth_user_id"]) == membership.person.pk
-
-    client.logout()
-    assert client.post(reverse("accounts:confirm"), {"token": token_of(path)}).status_code == 400
-
-
-def test_a_sign_in_link_cannot_be_used_as_a_confirmation_link_or_the_reverse(client, member):
-    from unmentoring.accounts.services import confirm_link
-
+def test_a_sign_in_link_is_not_a_sign_up_confirmation_link(client, member):
     sign_in_token = token_of(request_link(client, member.person.email))
-    assert client.post(reverse("accounts:confirm"), {"token": sign_in_token}).status_code == 400
-    confirm_token = token_of(confirm_link(member.person))
-    assert client.post(reverse("accounts:sign-in-link"), {"token": confirm_token}).status_code == 400
+    assert client.post(f"/join/confirm/{sign_in_token}/").status_code == 400
 
 
 def test_sign_out_needs_a_post(client, signed_in):

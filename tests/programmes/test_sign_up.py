@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
+from tests.links import first_link, token_of
 from unmentoring.accounts.models import Person
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
-from unmentoring.programmes.models import Membership
+from unmentoring.programmes.models import Membership, PendingSignUp
 from unmentoring.programmes.services import signups_purge_unconfirmed
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,10 @@ def join_url(programme):
     return reverse("programmes:join", kwargs={"slug": programme.slug})
 
 
+def confirm_path(message: Message) -> str:
+    return first_link(message_render(message).body_text)
+
+
 def test_programme_page_shows_how_it_works_and_the_rule(client, programme):
     response = client.get(programme.get_absolute_url())
     assert response.status_code == 200
@@ -39,25 +44,44 @@ def test_programme_page_shows_how_it_works_and_the_rule(client, programme):
     assert join_url(programme) in response.text
 
 
-def test_sign_up_records_an_unconfirmed_membership_and_emails_a_confirmation_link(client, programme):
+def test_sign_up_is_kept_aside_and_a_confirmation_link_is_emailed(client, programme):
     response = client.post(join_url(programme), VALID)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("programmes:check-email", kwargs={"slug": programme.slug})
-    membership = Membership.objects.get()
-    assert (membership.person.email, membership.person.full_name) == ("grace@example.org", "Grace Hopper")
-    assert membership.confirmed_at is None
-    assert membership.phone == "+447911123456"
-    assert (membership.video_kind, membership.video_handle) == ("teams", "grace@example.org")
-    assert membership.rules_agreed_at is not None and membership.sharing_agreed_at is not None
+    pending = PendingSignUp.objects.get()
+    assert (pending.email, pending.full_name, pending.phone) == ("grace@example.org", "Grace Hopper", "+447911123456")
+    assert (pending.video_kind, pending.video_handle) == ("teams", "grace@example.org")
+    assert (Person.objects.count(), Membership.objects.count()) == (0, 0)  # nothing real until confirmed
     message = Message.objects.get()
     assert (message.template, message.to_email) == ("confirm_email", "grace@example.org")
-    assert "/confirm/?token=" in message_render(message).body_text
+    assert confirm_path(message).startswith("/join/confirm/")
+
+
+def test_confirming_by_post_makes_the_person_and_membership_and_signs_in(client, programme):
+    client.post(join_url(programme), VALID)
+    path = confirm_path(Message.objects.get())
+
+    page = client.get(path)
+    assert page.status_code == 200 and "Leeds City Council" in page.text
+    assert Membership.objects.count() == 0  # the GET, as a mail scanner would make, changes nothing
+
+    assert client.post(path).status_code == 302
+    membership = Membership.objects.get()
+    assert (membership.person.email, membership.organisation, membership.status) == ("grace@example.org", "Leeds City Council", "active")
+    assert membership.confirmed_at is not None and membership.person.email_confirmed_at is not None
+    assert membership.rules_agreed_at == membership.sharing_agreed_at
+    assert int(client.session["_auth_user_id"]) == membership.person.pk
+    assert PendingSignUp.objects.count() == 0
+
+    client.logout()
+    assert client.post(path).status_code == 400  # used once
+    assert client.get(path[:-5] + "AAAA/").status_code == 400  # tampered
 
 
 def test_international_phone_numbers_are_accepted_in_international_format(client, programme):
     client.post(join_url(programme), {**VALID, "phone": "+33 1 42 68 53 00"})
-    assert Membership.objects.get().phone == "+33142685300"
+    assert PendingSignUp.objects.get().phone == "+33142685300"
 
 
 @pytest.mark.parametrize(
@@ -85,7 +109,7 @@ def test_bad_sign_up_input_is_explained_and_nothing_is_written(client, programme
     assert response.status_code == 200
     assert response.context["form"].errors[field] == [message]
     assert message in response.text
-    assert (Person.objects.count(), Membership.objects.count(), Message.objects.count()) == (0, 0, 0)
+    assert (PendingSignUp.objects.count(), Person.objects.count(), Message.objects.count()) == (0, 0, 0)
 
 
 def test_a_video_handle_needs_its_kind_and_the_kind_needs_a_handle(client, programme):
@@ -93,7 +117,7 @@ def test_a_video_handle_needs_its_kind_and_the_kind_needs_a_handle(client, progr
     assert response.context["form"].errors["video_kind"] == ["Select the video-call service your address is for"]
     response = client.post(join_url(programme), {**VALID, "video_handle": ""})
     assert list(response.context["form"].errors) == ["video_handle"]
-    assert Membership.objects.count() == 0
+    assert PendingSignUp.objects.count() == 0
 
 
 def test_signing_up_again_as_a_member_changes_nothing_and_emails_a_sign_in_link(client, programme):
@@ -104,28 +128,61 @@ def test_signing_up_again_as_a_member_changes_nothing_and_emails_a_sign_in_link(
     assert response.status_code == 302  # the same answer a new address gets
     existing.refresh_from_db()
     assert existing.organisation == "Old Org"
-    assert Membership.objects.count() == 1
+    assert (Membership.objects.count(), PendingSignUp.objects.count()) == (1, 0)
     message = Message.objects.get()
     assert message.template == "already_member"
     assert "/sign-in/link/?token=" in message_render(message).body_text
 
 
-def test_signing_up_again_before_confirming_replaces_the_unconfirmed_details(client, programme):
+def test_of_two_sign_ups_the_one_confirmed_counts_and_the_other_link_dies(client, programme):
     client.post(join_url(programme), VALID)
     client.post(join_url(programme), {**VALID, "role": "Head of digital"})
+    first, second = [confirm_path(m) for m in Message.objects.filter(template="confirm_email").order_by("pk")]
 
-    membership = Membership.objects.get()
-    assert membership.role == "Head of digital"
-    assert membership.confirmed_at is None
-    assert Message.objects.filter(template="confirm_email").count() == 2
+    assert client.post(second).status_code == 302
+    assert Membership.objects.get().role == "Head of digital"
+    client.logout()
+    assert client.post(first).status_code == 400
 
 
-def test_a_confirmed_person_joining_a_second_programme_must_confirm_that_membership(client, programme, member):
+def test_a_stranger_cannot_enrol_a_member_in_another_programme(client, programme, member):
+    from unmentoring.accounts.services import sign_in_link
+
+    other = ProgrammeFactory()
+    client.post(join_url(other), {**VALID, "email": member.person.email, "organisation": "Attacker Ltd"})
+    # the member signs in as usual, without opening the confirmation email
+    assert client.post(reverse("accounts:sign-in-link"), {"token": token_of(sign_in_link(member.person))}).status_code == 302
+    assert not Membership.objects.filter(programme=other).exists()
+
+
+def test_a_stranger_cannot_change_a_former_members_details(client, programme, member):
+    member.status = "left"
+    member.save()
+    organisation = member.organisation
+    client.post(join_url(programme), {**VALID, "email": member.person.email, "organisation": "Attacker Ltd"})
+    signups_purge_unconfirmed(now=timezone.now() + timedelta(days=8))
+
+    member.refresh_from_db()
+    assert (member.status, member.organisation, member.confirmed_at is not None) == ("left", organisation, True)
+
+
+def test_a_former_member_rejoins_by_confirming(client, programme, member):
+    member.status = "left"
+    member.save()
+    client.post(join_url(programme), {**VALID, "email": member.person.email, "organisation": "New Org"})
+    client.post(confirm_path(Message.objects.get(template="confirm_email")))
+    member.refresh_from_db()
+    assert (member.status, member.organisation, member.left_at) == ("active", "New Org", None)
+    assert Membership.objects.count() == 1
+
+
+def test_a_confirmed_person_joining_a_second_programme_keeps_their_verified_name(client, programme, member):
     other = ProgrammeFactory()
     client.post(join_url(other), {**VALID, "email": member.person.email, "full_name": "Someone Else"})
+    assert not Membership.objects.filter(programme=other).exists()
+    client.post(confirm_path(Message.objects.get(template="confirm_email")))
 
-    new = Membership.objects.get(programme=other)
-    assert new.confirmed_at is None
+    assert Membership.objects.get(programme=other).organisation == "Leeds City Council"
     member.person.refresh_from_db()
     assert member.person.full_name == "Ada Member"  # a verified name is not overwritten by a form
 
@@ -134,7 +191,7 @@ def test_invite_only_programmes_refuse_sign_up(client):
     closed = ProgrammeFactory(is_open=False)
     assert client.get(join_url(closed)).status_code == 403
     assert client.post(join_url(closed), VALID).status_code == 403
-    assert Membership.objects.count() == 0
+    assert PendingSignUp.objects.count() == 0
 
 
 def test_sign_up_is_throttled_per_address(client, programme, settings):
@@ -147,14 +204,12 @@ def test_sign_up_is_throttled_per_address(client, programme, settings):
     assert Message.objects.count() == 2
 
 
-def test_unconfirmed_sign_ups_are_removed_after_seven_days_and_not_before(programme):
-    now = timezone.now()
-    stale = MembershipFactory(programme=programme, confirmed_at=None, created_at=now - timedelta(days=7, minutes=1),
-                              person=PersonFactory(email_confirmed_at=None, created_at=now - timedelta(days=8)))
-    fresh = MembershipFactory(programme=programme, confirmed_at=None, created_at=now - timedelta(days=6))
-    confirmed = MembershipFactory(programme=programme, created_at=now - timedelta(days=30))
+def test_unconfirmed_sign_ups_are_removed_after_seven_days_and_not_before(client, programme):
+    client.post(join_url(programme), VALID)
+    client.post(join_url(programme), {**VALID, "email": "late@example.org"})
+    PendingSignUp.objects.filter(email="grace@example.org").update(created_at=timezone.now() - timedelta(days=7, minutes=1))
+    PendingSignUp.objects.filter(email="late@example.org").update(created_at=timezone.now() - timedelta(days=6))
 
-    assert signups_purge_unconfirmed(now=now) == 1
+    assert signups_purge_unconfirmed(now=timezone.now()) == 1
 
-    assert set(Membership.objects.values_list("pk", flat=True)) == {fresh.pk, confirmed.pk}
-    assert not Person.objects.filter(pk=stale.person_id).exists()
+    assert list(PendingSignUp.objects.values_list("email", flat=True)) == ["late@example.org"]

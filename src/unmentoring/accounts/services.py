@@ -11,15 +11,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from sesame.utils import get_query_string, get_token
+from sesame.utils import get_query_string
 
 from unmentoring.accounts.models import LinkRequest, Person
 from unmentoring.core.links import absolute_url
 from unmentoring.core.services import audit_record
 from unmentoring.notifications.services import message_queue
-
-CONFIRM_SCOPE = "confirm"
-
 
 class Throttled(Exception):
     def __init__(self, retry_after: timedelta):
@@ -69,13 +66,6 @@ def sign_in_link(person: Person, *, next_url: str = "") -> str:
     return absolute_url("accounts:sign-in-link", query=query)
 
 
-def confirm_link(person: Person) -> str:
-    return absolute_url(
-        "accounts:confirm",
-        query=urlencode({settings.SESAME_TOKEN_NAME: get_token(person, scope=CONFIRM_SCOPE)}),
-    )
-
-
 def sign_in_request(*, email: str, ip: str | None, now: datetime | None = None) -> None:
     """Email a sign-in link if the address belongs to someone; do the same visible thing either way."""
     link_request_record(kind=LinkRequest.Kind.SIGN_IN, email=email, ip=ip, now=now)
@@ -96,20 +86,12 @@ def sign_in_request(*, email: str, ip: str | None, now: datetime | None = None) 
     )
 
 
-@transaction.atomic
-def person_confirm_email(*, person: Person, now: datetime | None = None) -> list:
-    """Mark the address as verified and confirm every membership waiting on it."""
-    from unmentoring.programmes.models import Membership
-
-    now = now or timezone.now()
+def person_confirm_email(*, person: Person, now: datetime | None = None) -> Person:
+    """Following a sign-in link proves the address (memberships are confirmed only by their own link)."""
     if person.email_confirmed_at is None:
-        person.email_confirmed_at = now
+        person.email_confirmed_at = now or timezone.now()
         person.save(update_fields=["email_confirmed_at"])
-    waiting = list(Membership.objects.filter(person=person, confirmed_at__isnull=True).select_related("programme"))
-    for membership in waiting:
-        membership.confirmed_at = now
-        membership.save(update_fields=["confirmed_at", "updated_at"])
-    return waiting
+    return person
 
 
 @dataclass(frozen=True)
@@ -128,6 +110,7 @@ def person_export(*, person: Person) -> dict:
     """Everything held about one person, as plain data for a JSON download."""
     from unmentoring.programmes.selectors import memberships_for_export
     from unmentoring.notifications.selectors import messages_for_export
+    from unmentoring.programmes.models import PendingSignUp
     from unmentoring.rounds.selectors import seats_for_export
 
     def when(value):
@@ -152,8 +135,18 @@ def person_export(*, person: Person) -> dict:
         "blocked": list(person.blocks_made.values_list("blocked__full_name", flat=True)),
         "messages": messages_for_export(person=person),
         "sign_in_requests": [
-            {"kind": kind, "at": when(at)}
-            for kind, at in LinkRequest.objects.filter(email=person.email).values_list("kind", "created_at")
+            {"kind": kind, "ip": ip, "at": when(at)}
+            for kind, ip, at in LinkRequest.objects.filter(email__iexact=person.email).values_list("kind", "ip", "created_at")
+        ],
+        "sign_ups_waiting_for_confirmation": [
+            {"programme": name, "organisation": org, "at": when(at)}
+            for name, org, at in PendingSignUp.objects.filter(email__iexact=person.email)
+            .values_list("programme__name", "organisation", "created_at")
+        ],
+        "programmes_organised": list(person.organised_programmes.values_list("name", flat=True)),
+        "actions_recorded": [
+            {"action": action, "subject": subject, "at": when(at)}
+            for action, subject, at in person.auditevent_set.values_list("action", "subject", "created_at")
         ],
     }
 
@@ -166,10 +159,12 @@ def person_erase(*, person: Person) -> None:
     records of their address are deleted too. The audit record keeps only an id.
     """
     from unmentoring.notifications.models import Message
+    from unmentoring.programmes.models import PendingSignUp
 
     person_id = person.pk
     Message.objects.filter(person=person).delete()
     Message.objects.filter(to_email__iexact=person.email).delete()
-    LinkRequest.objects.filter(email=person.email).delete()
+    LinkRequest.objects.filter(email__iexact=person.email).delete()
+    PendingSignUp.objects.filter(email__iexact=person.email).delete()
     person.delete()
     audit_record(actor=None, action="person.erase", subject=f"person:{person_id}")

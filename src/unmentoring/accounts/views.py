@@ -1,5 +1,4 @@
 import json
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -56,30 +55,6 @@ def sign_in_link(request):
     services.person_confirm_email(person=person)
     login(request, person, backend="sesame.backends.ModelBackend")
     return redirect(next_url or "accounts:home")
-
-
-@require_http_methods(["GET", "POST"])
-def confirm(request):
-    """Confirm an email address from the sign-up email (by POST, for the same reason as sign-in)."""
-    token = request.POST.get(settings.SESAME_TOKEN_NAME) or request.GET.get(settings.SESAME_TOKEN_NAME, "")
-    scope, max_age = services.CONFIRM_SCOPE, timedelta(days=settings.SIGN_UP_CONFIRM_DAYS)
-    if request.method == "GET":
-        person = get_user(token, scope=scope, max_age=max_age, update_last_login=False) if token else None
-        waiting = list(person.memberships.filter(confirmed_at__isnull=True).select_related("programme")) if person else []
-        return render(
-            request,
-            "accounts/confirm.html",
-            {"token": token, "valid": person is not None, "person": person, "waiting": waiting},
-            status=200 if person else 400,
-        )
-    person = get_user(token, scope=scope, max_age=max_age, update_last_login=False) if token else None
-    if person is None:
-        return render(request, "accounts/confirm.html", {"valid": False}, status=400)
-    confirmed = services.person_confirm_email(person=person)
-    login(request, person, backend="sesame.backends.ModelBackend")
-    names = ", ".join(m.programme.name for m in confirmed) or "your account"
-    messages.success(request, f"Email address confirmed. You are signed up to {names}.")
-    return redirect("accounts:home")
 
 
 @require_POST

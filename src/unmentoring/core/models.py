@@ -5,7 +5,7 @@ from django.db import models
 class AuditEvent(models.Model):
     """Who did what to whose data, and when (DESIGN §6)."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=60)
     # Plain text, not a foreign key: the record outlives the people it names.
     subject = models.CharField(max_length=200)

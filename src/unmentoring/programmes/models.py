@@ -162,3 +162,29 @@ class Membership(models.Model):
             return phonenumbers.format_number(phonenumbers.parse(self.phone), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
         except phonenumbers.NumberParseException:
             return self.phone
+
+
+class PendingSignUp(models.Model):
+    """A sign-up waiting for its email address to be confirmed.
+
+    Nothing in it is used, and no membership or person is touched, until the
+    link emailed to the address is followed: a stranger who types someone
+    else's address changes nothing. Removed after SIGN_UP_CONFIRM_DAYS days.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="pending_sign_ups")
+    email = models.EmailField(max_length=254, db_index=True)
+    full_name = models.CharField(max_length=120)
+    organisation = models.CharField(max_length=120)
+    role = models.CharField(max_length=120)
+    phone = models.CharField(max_length=32)
+    video_kind = models.CharField(max_length=20, choices=VideoKind.choices, blank=True)
+    video_handle = models.CharField(max_length=200, blank=True)
+    happy_to_talk_about = models.CharField(max_length=200, blank=True)
+    rhythm = models.CharField(max_length=12, choices=Rhythm.choices, default=Rhythm.EVERY_ROUND)
+    text_reminders = models.BooleanField(default=False)
+    agreed_at = models.DateTimeField(help_text="When the programme rules and sharing contact details were agreed.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} waiting to join {self.programme}"

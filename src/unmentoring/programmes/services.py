@@ -12,10 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from unmentoring.accounts.models import LinkRequest, Person
-from unmentoring.accounts.services import confirm_link, link_request_record, normalise_email, sign_in_link
+from unmentoring.accounts.services import link_request_record, normalise_email, sign_in_link
+from unmentoring.core import tokens
+from unmentoring.core.links import absolute_url
 from unmentoring.notifications.services import message_queue
 from unmentoring.programmes.enums import MembershipStatus
-from unmentoring.programmes.models import Membership, Programme
+from unmentoring.programmes.models import Membership, PendingSignUp, Programme
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,11 @@ class SignUp:
 
 
 @transaction.atomic
-def membership_sign_up(*, programme: Programme, sign_up: SignUp, ip: str | None, now: datetime | None = None) -> Membership:
-    """Record a sign-up and email a confirmation link; the membership counts only once confirmed.
+def membership_sign_up(*, programme: Programme, sign_up: SignUp, ip: str | None, now: datetime | None = None) -> PendingSignUp | Membership:
+    """Keep a sign-up aside and email a link to confirm it; nothing else changes until it is followed.
 
     Whether the address is new, already a member or waiting to confirm, the
-    visible response is the same; only the email differs. Details of a
-    confirmed member are never overwritten by an unverified form.
+    visible response is the same; only the email differs.
     """
     if not programme.is_open:
         raise PermissionDenied("This programme is invite only.")
@@ -58,14 +59,8 @@ def membership_sign_up(*, programme: Programme, sign_up: SignUp, ip: str | None,
     link_request_record(kind=LinkRequest.Kind.SIGN_UP, email=email, ip=ip, now=now)
 
     person = Person.objects.get_by_email(email)
-    if person is None:
-        person = Person.objects.create_user(email, full_name=sign_up.full_name)
-    elif not person.is_confirmed:
-        person.full_name = sign_up.full_name
-        person.save(update_fields=["full_name"])
-
-    membership = Membership.objects.filter(person=person, programme=programme).first()
-    if membership is not None and membership.is_confirmed and membership.status != MembershipStatus.LEFT:
+    membership = Membership.objects.filter(person=person, programme=programme).first() if person else None
+    if membership is not None and membership.status != MembershipStatus.LEFT:
         message_queue(
             template="already_member",
             to_email=person.email,
@@ -75,34 +70,50 @@ def membership_sign_up(*, programme: Programme, sign_up: SignUp, ip: str | None,
         )
         return membership
 
-    fields = {
-        **sign_up.details.fields(now=now),
-        "status": MembershipStatus.ACTIVE,
-        "paused_until": None,
-        "left_at": None,
-        "rules_agreed_at": now,
-        "sharing_agreed_at": now,
-        "confirmed_at": None,
-    }
-    if membership is None:
-        membership = Membership.objects.create(person=person, programme=programme, created_at=now, **fields)
-    else:
-        for name, value in fields.items():
-            setattr(membership, name, value)
-        membership.created_at = now
-        membership.save()
+    pending = PendingSignUp.objects.create(
+        programme=programme, email=email, full_name=sign_up.full_name, agreed_at=now, created_at=now,
+        **asdict(sign_up.details),
+    )
     message_queue(
         template="confirm_email",
-        to_email=person.email,
+        to_email=email,
         person=person,
-        idempotency_key=f"confirm:{membership.pk}:{uuid.uuid4()}",
+        idempotency_key=f"confirm:{pending.pk}",
         context={
-            "name": person.full_name,
+            "name": sign_up.full_name,
             "programme_name": programme.name,
-            "link": confirm_link(person),
+            "link": absolute_url("programmes:confirm", kwargs={"token": tokens.make("signup", pending.pk)}),
             "days": settings.SIGN_UP_CONFIRM_DAYS,
         },
     )
+    return pending
+
+
+@transaction.atomic
+def sign_up_confirm(*, pending_id: int, now: datetime | None = None) -> Membership:
+    """The address is confirmed: make (or renew) the person and their membership from the sign-up."""
+    now = now or timezone.now()
+    pending = PendingSignUp.objects.select_for_update().select_related("programme").get(pk=pending_id)
+    person = Person.objects.get_by_email(pending.email)
+    if person is None:
+        person = Person.objects.create_user(pending.email, full_name=pending.full_name, email_confirmed_at=now)
+    elif person.email_confirmed_at is None:
+        person.email_confirmed_at = now
+        person.save(update_fields=["email_confirmed_at"])
+    details = MembershipDetails(**{f: getattr(pending, f) for f in MembershipDetails.__dataclass_fields__})
+    fields = {
+        **details.fields(now=now),
+        "status": MembershipStatus.ACTIVE, "paused_until": None, "pause_reason": "", "left_at": None,
+        "rules_agreed_at": pending.agreed_at, "sharing_agreed_at": pending.agreed_at, "confirmed_at": now,
+    }
+    membership = Membership.objects.select_for_update().filter(person=person, programme=pending.programme).first()
+    if membership is None:
+        membership = Membership.objects.create(person=person, programme=pending.programme, created_at=now, **fields)
+    elif membership.status == MembershipStatus.LEFT:  # rejoining, with the details just confirmed
+        for name, value in fields.items():
+            setattr(membership, name, value)
+        membership.save()
+    PendingSignUp.objects.filter(email=pending.email, programme=pending.programme).delete()
     return membership
 
 
@@ -160,11 +171,8 @@ def memberships_resume_due(*, today: date | None = None) -> int:
 
 @transaction.atomic
 def signups_purge_unconfirmed(*, now: datetime | None = None) -> int:
-    """Unconfirmed sign-ups are removed after SIGN_UP_CONFIRM_DAYS days, and so are people left with nothing."""
+    """Sign-ups nobody confirmed are removed after SIGN_UP_CONFIRM_DAYS days."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.SIGN_UP_CONFIRM_DAYS)
-    deleted, _ = Membership.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff).delete()
-    Person.objects.filter(
-        email_confirmed_at__isnull=True, created_at__lt=cutoff, memberships__isnull=True, is_staff=False
-    ).delete()
+    deleted, _ = PendingSignUp.objects.filter(created_at__lt=cutoff).delete()
     return deleted

@@ -1,10 +1,13 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unmentoring.accounts.services import Throttled
+from unmentoring.core import tokens
+from unmentoring.programmes.models import PendingSignUp
 from unmentoring.core.views import client_ip, too_many_requests
 from unmentoring.programmes import services
 from unmentoring.programmes.forms import MembershipDetailsForm, PauseForm, SignUpForm
@@ -46,6 +49,24 @@ def join(request, slug):
         request.session["signed_up_email"] = data["email"]
         return redirect("programmes:check-email", slug=programme.slug)
     return render(request, "programmes/join.html", {"programme": programme, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """Confirm a sign-up from its emailed link; the GET only shows it (mail scanners follow links)."""
+    try:
+        pending_id = tokens.read("signup", token)
+    except tokens.BadToken:
+        pending_id = None
+    pending = PendingSignUp.objects.select_related("programme").filter(pk=pending_id).first() if pending_id else None
+    if pending is None:
+        return render(request, "programmes/confirm.html", {"pending": None}, status=400)
+    if request.method == "GET":
+        return render(request, "programmes/confirm.html", {"pending": pending})
+    membership = services.sign_up_confirm(pending_id=pending.pk)
+    login(request, membership.person, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, f"Email address confirmed. You are signed up to {membership.programme.name}.")
+    return redirect("accounts:home")
 
 
 def check_email(request, slug):

@@ -10,7 +10,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from unmentoring.core.links import absolute_url
 from unmentoring.notifications.registry import MessageNoLongerApplies, Prepared, email_loader
-from unmentoring.rounds import tokens
+from unmentoring.core import tokens
 from unmentoring.rounds.models import GroupMember
 
 
@@ -92,6 +92,8 @@ def intro(stored: dict) -> Prepared:
     from unmentoring.rounds.services import membership_footer
 
     seat, others = load_seat(stored["seat"])
+    if seat.membership.status == "left":
+        raise MessageNoLongerApplies("the member has left the programme")
     if not others:
         raise MessageNoLongerApplies("nobody else is left in the group")
     rnd, programme = seat.group.round, seat.group.round.programme

@@ -27,7 +27,7 @@ from unmentoring.outcomes.enums import Met
 from unmentoring.outcomes.models import CheckIn
 from unmentoring.programmes.enums import MembershipStatus
 from unmentoring.programmes.models import Membership, Programme
-from unmentoring.rounds import tokens
+from unmentoring.core import tokens
 from unmentoring.rounds.enums import RoundState
 from unmentoring.rounds.models import Group, GroupMember, Round, seed_digest
 from unmentoring.rounds.schedule import timetable

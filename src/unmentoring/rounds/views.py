@@ -8,7 +8,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from unmentoring.outcomes.services import report_submit
 from unmentoring.programmes.models import Membership
-from unmentoring.rounds import services, tokens
+from unmentoring.core import tokens
+from unmentoring.rounds import services
 from unmentoring.rounds.emails import calendar_file, load_seat
 from unmentoring.rounds.forms import CheckInForm, ReportForm
 from unmentoring.rounds.models import GroupMember, Round

@@ -1,4 +1,4 @@
-"""Signed links that work without signing in: check-in, re-match, skip a round, unsubscribe, calendar."""
+"""Signed links that work without signing in: confirm a sign-up, check in, re-match, skip a round, unsubscribe, calendar."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.core import signing
 
 LIFETIMES = {
+    "signup": timedelta(days=7),  # settings.SIGN_UP_CONFIRM_DAYS
     "checkin": timedelta(days=60),
     "rematch": timedelta(days=60),
     "skip": timedelta(days=30),
