@@ -233,7 +233,13 @@ def test_impossible_blocks_leave_the_round_undrawn_with_a_reason(weekly):
     rounds_advance(now=rnd.draw_at)
     rnd.refresh_from_db()
     assert rnd.state == "scheduled"
-    assert rnd.draw_note == (
+    assert rnd.draw_note == "Not drawn yet: the organisers are sorting out who can be matched with whom."
+    assert rnd.draw_problem == (
+        f"Draw failed: blocked pairs leave no valid grouping for: membership {people[0].pk}, membership {people[1].pk}"
+    )
+    from unmentoring.rounds.admin import RoundAdmin
+
+    assert RoundAdmin(Round, None).problem(rnd) == (
         f"Draw failed: blocked pairs leave no valid grouping for: {people[0].person.full_name} ({people[0].organisation}), "
         f"{people[1].person.full_name} ({people[1].organisation})"
     )

@@ -1,4 +1,8 @@
+import re
+
 from django.contrib import admin
+
+from unmentoring.programmes.models import Membership
 
 from unmentoring.rounds.models import Group, GroupMember, Round
 
@@ -7,7 +11,22 @@ from unmentoring.rounds.models import Group, GroupMember, Round
 class RoundAdmin(admin.ModelAdmin):
     list_display = ["programme", "number", "state", "draw_at", "window_ends_at", "close_at"]
     list_filter = ["programme", "state"]
-    readonly_fields = ["seed", "seed_sha256", "notice_sent_at", "drawn_at", "nudge_sent_at", "checkin_sent_at", "closed_at", "state"]
+    list_select_related = ["programme"]
+    # The seed itself stays hidden until the draw, even from organisers: it could be used to rehearse the draw.
+    exclude = ["seed"]
+    readonly_fields = ["revealed_seed", "seed_sha256", "notice_sent_at", "drawn_at", "nudge_sent_at", "checkin_sent_at",
+                       "closed_at", "state", "draw_note", "problem"]
+
+    @admin.display(description="Seed")
+    def revealed_seed(self, obj):
+        return obj.seed if obj.seed_revealed else "Shown after the draw"
+
+    @admin.display(description="Why the draw failed")
+    def problem(self, obj):
+        """The stored problem names memberships by id; show who they are."""
+        ids = [int(found) for found in re.findall(r"membership (\d+)", obj.draw_problem)]
+        names = {m.pk: f"{m.person.full_name} ({m.organisation})" for m in Membership.objects.filter(pk__in=ids).select_related("person")}
+        return re.sub(r"membership (\d+)", lambda found: names.get(int(found.group(1)), "a deleted member"), obj.draw_problem) or "-"
 
 
 class SeatInline(admin.TabularInline):

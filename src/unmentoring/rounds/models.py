@@ -29,7 +29,10 @@ class Round(models.Model):
     seed_sha256 = models.CharField(max_length=64)
     notice_sent_at = models.DateTimeField(null=True, blank=True)
     drawn_at = models.DateTimeField(null=True, blank=True)
+    # Public: shown on the round page. Never names anyone.
     draw_note = models.CharField(max_length=300, blank=True)
+    # For organisers only (the admin): why a draw failed, naming memberships by id.
+    draw_problem = models.TextField(blank=True)
     nudge_sent_at = models.DateTimeField(null=True, blank=True)
     checkin_sent_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -212,7 +212,10 @@ def round_draw(*, round_id: int, now: datetime | None = None) -> Round:
         with transaction.atomic():
             return _draw(round_id, now)
     except _Unplaceable as error:
-        Round.objects.filter(pk=round_id).update(draw_note=f"Draw failed: {error}"[:300])
+        Round.objects.filter(pk=round_id).update(
+            draw_note="Not drawn yet: the organisers are sorting out who can be matched with whom.",
+            draw_problem=f"Draw failed: {error}",
+        )
         raise RoundError(f"Round {error.round_number} cannot be drawn: {error}") from error
 
 
@@ -239,18 +242,12 @@ def _draw(round_id: int, now: datetime) -> Round:
     try:
         seats = _group(rnd, members, history_to=rnd.number - 1, seed=rnd.engine_seed, start_number=1, is_rematch=False)
     except MatchingError as error:
-        raise _Unplaceable(_with_names(str(error), members), rnd.number) from error
-    rnd.draw_note = ""
-    rnd.save(update_fields=["state", "drawn_at", "draw_note"])
+        raise _Unplaceable(re.sub(r"'(\d+)'", r"membership \1", str(error)), rnd.number) from error
+    rnd.draw_note, rnd.draw_problem = "", ""
+    rnd.save(update_fields=["state", "drawn_at", "draw_note", "draw_problem"])
     Membership.objects.filter(pk__in=[m.pk for m in members if m.first_in_line]).update(first_in_line=False)
     messages_queue_many(_intros(seats))
     return rnd
-
-
-def _with_names(message: str, members: list[Membership]) -> str:
-    """The engine names membership ids; organisers need names."""
-    names = {str(m.pk): f"{m.person.full_name} ({m.organisation})" for m in members}
-    return re.sub(r"'(\d+)'", lambda found: names.get(found.group(1), found.group(0)), message)
 
 
 # --- Midway nudge and check-in requests --------------------------------------
