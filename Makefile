@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
+# `make run` is the demo: its sent-mail page is on and the demo SECRET_KEY is allowed.
+DEMO := DEMO_MODE=$${DEMO_MODE:-1}
 
 .PHONY: run test install install-test assets migrate demo clean
 
@@ -35,14 +37,14 @@ build/static/app.css: node_modules/.package-lock.json $(shell find assets -type 
 assets: build/static/app.css
 
 migrate: install
-	$(BIN)/unmentoring migrate --no-input -v 0
+	$(DEMO) $(BIN)/unmentoring migrate --no-input -v 0
 
 demo: migrate
-	DEMO_MODE=1 $(BIN)/unmentoring demo --if-empty
+	$(DEMO) $(BIN)/unmentoring demo --if-empty
 
 run: install assets demo
-	$(BIN)/unmentoring collectstatic --no-input -v 0
-	DEMO_MODE=$${DEMO_MODE:-1} $(BIN)/unmentoring serve --port $(PORT)
+	$(DEMO) $(BIN)/unmentoring collectstatic --no-input -v 0
+	$(DEMO) $(BIN)/unmentoring serve --port $(PORT)
 
 test: install-test assets
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -56,12 +56,22 @@ def test_tick_refuses_bad_flags(args, message):
 
 
 def test_serve_refuses_a_database_that_is_not_migrated(tmp_path):
-    result = run_cli("serve", "--port", "8099", DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    result = run_cli("serve", "--port", "8099", DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}", DEMO_MODE="1")
     assert result.returncode == 2
     assert "run `unmentoring migrate` first" in result.stderr
 
 
 def test_serve_refuses_bad_flags():
-    result = run_cli("serve", "--workers", "0")
+    result = run_cli("serve", "--workers", "0", DEMO_MODE="1")
     assert result.returncode == 2
     assert "--workers and --tick-every must be at least 1" in result.stderr
+
+
+def test_the_published_demo_secret_key_is_refused_outside_the_demo():
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEMO_MODE", "DEBUG"}}
+    result = subprocess.run([sys.executable, "-m", "unmentoring", "check"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert "unmentoring.E001" in result.stderr
+    assert run_cli("check", SECRET_KEY="a-long-random-production-key", DEMO_MODE="0").returncode == 0
