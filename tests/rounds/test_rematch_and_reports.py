@@ -256,3 +256,23 @@ def test_a_malformed_seat_on_the_round_page_is_a_404_not_an_error(client, weekly
     assert client.post(url, {"seat": "abc"}).status_code == 404
     other_seat = GroupMember.objects.filter(group__round=rnd).exclude(membership=members[0]).first()
     assert client.post(url, {"seat": str(other_seat.pk)}).status_code == 404  # not my seat
+
+
+@pytest.mark.django_db
+def test_erasure_removes_the_person_from_intros_already_rendered_for_their_partners(weekly, members, smtp_server):
+    from unmentoring.accounts.services import person_erase
+
+    rnd = drawn_round(weekly)
+    seat = GroupMember.objects.filter(group__round=rnd).order_by("pk").first()
+    partner = GroupMember.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
+    sent = Message.objects.get(template="intro", context__seat=partner.pk)
+    message_deliver(message_id=sent.pk)  # the partner's intro, naming the person, went out
+    email, phone = seat.membership.person.email, seat.membership.phone_display
+
+    person_erase(person=seat.membership.person)
+
+    sent.refresh_from_db()
+    assert (sent.subject, sent.body_text, sent.body_html, sent.attachments) == ("(removed)", "", "", [])
+    for message in Message.objects.all():
+        for text in (message.subject, message.body_text, message.body_html, str(message.attachments)):
+            assert email not in text and phone not in text

@@ -151,6 +151,38 @@ def person_export(*, person: Person) -> dict:
     }
 
 
+def _scrub_partners_intros(person: Person) -> None:
+    """Intros to this person's partners name them: re-render those not yet sent, blank the kept copies of those sent."""
+    from unmentoring.notifications.enums import MessageStatus
+    from unmentoring.notifications.models import Message
+    from unmentoring.rounds.models import GroupMember
+
+    groups = GroupMember.objects.filter(membership__person=person).values("group")
+    partner_seats = list(GroupMember.objects.filter(group__in=groups).exclude(membership__person=person).values_list("pk", flat=True))
+    intros = Message.objects.filter(template="intro", context__seat__in=partner_seats)
+    intros.filter(status=MessageStatus.QUEUED).update(rendered_at=None, subject="", body_text="", body_html="", attachments=[])
+    intros.exclude(status=MessageStatus.QUEUED).update(
+        subject="(removed)", body_text="", body_html="", attachments=[],
+        last_error="Content removed: someone named in it deleted their account.",
+    )
+
+
+def _forget_admin_history(person: Person) -> None:
+    """The admin's own log keeps object names ("Ada Lovelace in …"); drop its entries about this person."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from unmentoring.programmes.models import Membership
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
+    ).delete()
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Membership),
+        object_id__in=[str(pk) for pk in person.memberships.values_list("pk", flat=True)],
+    ).delete()
+
+
 @transaction.atomic
 def person_erase(*, person: Person) -> None:
     """Delete a person and everything that identifies them.
@@ -162,6 +194,8 @@ def person_erase(*, person: Person) -> None:
     from unmentoring.programmes.models import PendingSignUp
 
     person_id = person.pk
+    _scrub_partners_intros(person)
+    _forget_admin_history(person)
     Message.objects.filter(person=person).delete()
     Message.objects.filter(to_email__iexact=person.email).delete()
     LinkRequest.objects.filter(email__iexact=person.email).delete()
