@@ -198,7 +198,18 @@ def test_members_silent_for_three_rounds_are_paused_and_can_resume_with_one_clic
     assert Message.objects.filter(template="paused_silent").count() == 4
     resume = next(path_of(word) for word in message.body_text.split() if "/r/resume/" in word)
     assert client.post(resume).status_code == 200
-    assert Membership.objects.get(person=message.person).status == "active"
+    resumed = Membership.objects.get(person=message.person)
+    assert resumed.status == "active" and resumed.resumed_at is not None
+    Membership.objects.filter(pk=resumed.pk).update(resumed_at=moment)  # the link was followed at this simulated moment
+
+    # One more silent round after resuming is not three in a row.
+    rounds_advance(now=moment)
+    rnd = Round.objects.filter(programme=weekly, state="scheduled").get()
+    rounds_advance(now=rnd.draw_at)
+    assert GroupMember.objects.filter(group__round=rnd, membership=resumed).exists()
+    rounds_advance(now=rnd.close_at)
+    resumed.refresh_from_db()
+    assert resumed.status == "active"
 
 
 def test_every_other_round_members_sit_out_alternate_rounds(weekly, members):

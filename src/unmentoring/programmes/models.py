@@ -124,6 +124,8 @@ class Membership(models.Model):
     first_in_line = models.BooleanField(default=False)
     # Why the last pause happened, e.g. "silent" when paused for not answering three rounds running.
     pause_reason = models.CharField(max_length=20, blank=True)
+    # When the last pause ended: only rounds after it count towards being paused for silence.
+    resumed_at = models.DateTimeField(null=True, blank=True)
     paused_until = models.DateField(null=True, blank=True)
     rules_agreed_at = models.DateTimeField()
     sharing_agreed_at = models.DateTimeField()

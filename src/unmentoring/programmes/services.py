@@ -147,7 +147,8 @@ def membership_resume(*, membership: Membership) -> Membership:
     _guard(membership, {MembershipStatus.PAUSED}, "resume")
     membership.status = MembershipStatus.ACTIVE
     membership.paused_until = None
-    membership.save(update_fields=["status", "paused_until", "updated_at"])
+    membership.resumed_at = timezone.now()
+    membership.save(update_fields=["status", "paused_until", "resumed_at", "updated_at"])
     return membership
 
 
@@ -164,8 +165,9 @@ def membership_leave(*, membership: Membership, now: datetime | None = None) -> 
 def memberships_resume_due(*, today: date | None = None) -> int:
     """Pauses end by themselves on their date."""
     today = today or timezone.localdate()
+    now = timezone.now()
     return Membership.objects.filter(status=MembershipStatus.PAUSED, paused_until__lte=today).update(
-        status=MembershipStatus.ACTIVE, paused_until=None, updated_at=timezone.now()
+        status=MembershipStatus.ACTIVE, paused_until=None, resumed_at=now, updated_at=now
     )
 
 

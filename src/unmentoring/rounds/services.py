@@ -17,7 +17,7 @@ from itertools import combinations
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from unmentoring.core.links import absolute_url
@@ -371,6 +371,7 @@ def memberships_pause_silent(*, rnd: Round, now: datetime) -> int:
         GroupMember.objects.filter(group__round__programme=rnd.programme, group__round__state=RoundState.CLOSED,
                                    group__is_rematch=False, membership__status=MembershipStatus.ACTIVE,
                                    membership__in=GroupMember.objects.filter(group__round=rnd).values("membership"))
+        .filter(Q(membership__resumed_at__isnull=True) | Q(group__round__drawn_at__gt=F("membership__resumed_at")))
         .annotate(answered=Exists(CheckIn.objects.filter(seat__membership=OuterRef("membership"), seat__group__round=OuterRef("group__round"))))
         .values_list("membership_id", "group__round__number", "answered")
         .order_by("membership_id", "-group__round__number")
