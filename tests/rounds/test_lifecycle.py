@@ -335,3 +335,23 @@ def test_the_account_page_links_to_my_latest_round_and_the_programme_page_to_its
     weekly.contact_email = "organisers@example.org"
     weekly.save()
     assert 'href="mailto:organisers@example.org"' in client.get(weekly.get_absolute_url()).text
+
+
+def test_a_round_whose_whole_window_was_missed_is_skipped_not_drawn(weekly, members):
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.window_ends_at)
+    rnd.refresh_from_db()
+    assert (rnd.state, rnd.drawn_at) == ("closed", None)
+    assert rnd.draw_note.startswith("Not drawn: the service was not running")
+    assert Group.objects.filter(round=rnd).count() == 0
+    assert Message.objects.count() == 0
+    assert Round.objects.filter(programme=weekly, number=2, state="scheduled").exists()
+
+
+def test_round_times_are_shown_in_the_programmes_time_zone(client, weekly, members):
+    weekly.time_zone = "America/New_York"
+    weekly.save()
+    rnd = schedule(weekly)
+    page = client.get(rnd.get_absolute_url()).text
+    local = rnd.draw_at.astimezone(weekly.tz)
+    assert f"{local:%H:%M}" in page and "America/New_York time" in page

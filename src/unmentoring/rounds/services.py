@@ -231,6 +231,12 @@ def _draw(round_id: int, now: datetime) -> Round:
         return rnd
     if now < rnd.draw_at:
         raise RoundError(f"Round {rnd.number} is not due to be drawn until {rnd.draw_at:%Y-%m-%d %H:%M}.")
+    if now >= rnd.window_ends_at:
+        # Caught up too late to be any use: nobody could meet in a window that has passed.
+        rnd.state, rnd.closed_at = RoundState.CLOSED, now
+        rnd.draw_note = "Not drawn: the service was not running between the draw time and the end of the window."
+        rnd.save(update_fields=["state", "closed_at", "draw_note"])
+        return rnd
     members = memberships_due(rnd)
     for membership in members:
         membership.programme = rnd.programme
