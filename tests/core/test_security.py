@@ -60,3 +60,24 @@ def test_unknown_pages_get_our_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.text
+
+
+@pytest.mark.django_db
+def test_organisers_changes_in_the_admin_are_audited(client, member):
+    from unmentoring.core.models import AuditEvent
+    from tests.factories import PersonFactory
+
+    organiser = PersonFactory(is_staff=True, is_superuser=True)
+    client.force_login(organiser)
+    url = reverse("admin:programmes_membership_change", args=[member.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {f.name: f.value() or "" for f in page.context["adminform"].form}
+    data.update({"organisation": "Renamed Org", "person": member.person_id, "programme": member.programme_id})
+    for name in ("rules_agreed_at", "sharing_agreed_at", "confirmed_at", "created_at"):
+        value = getattr(member, name)
+        data[f"{name}_0"], data[f"{name}_1"] = f"{value:%Y-%m-%d}", f"{value:%H:%M:%S}"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    event = AuditEvent.objects.get(action="admin.change")
+    assert (event.actor, event.subject) == (organiser, f"programmes.membership:{member.pk}")

@@ -2,13 +2,15 @@ import re
 
 from django.contrib import admin
 
+from unmentoring.core.admin import AuditedAdmin
+
 from unmentoring.programmes.models import Membership
 
 from unmentoring.rounds.models import Group, GroupMember, Round
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(AuditedAdmin):
     list_display = ["programme", "number", "state", "draw_at", "window_ends_at", "close_at"]
     list_filter = ["programme", "state"]
     list_select_related = ["programme"]
@@ -36,7 +38,7 @@ class SeatInline(admin.TabularInline):
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(AuditedAdmin):
     list_display = ["round", "number", "explanation", "is_rematch"]
     list_filter = ["round__programme"]
     list_select_related = ["round__programme"]
