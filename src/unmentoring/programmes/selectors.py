@@ -39,6 +39,8 @@ def memberships_for_export(*, person) -> list[dict]:
             "video_handle": m.video_handle,
             "happy_to_talk_about": m.happy_to_talk_about,
             "rhythm": m.rhythm,
+            "text_reminders_agreed_at": when(m.sms_agreed_at),
+            "pause_reason": m.pause_reason,
             "status": m.status,
             "paused_until": when(m.paused_until),
             "rules_agreed_at": when(m.rules_agreed_at),

@@ -154,13 +154,16 @@ def seats_for_export(*, person) -> list[dict]:
 
 
 def latest_rounds_of(*, person) -> dict[int, Round]:
-    """Per programme, the latest round this person was drawn in (one query)."""
-    latest: dict[int, Round] = {}
-    seats = (
+    """Per programme, the latest round this person was drawn in (two queries)."""
+    latest = (
         GroupMember.objects.filter(membership__person=person)
-        .select_related("group__round__programme")
-        .order_by("-group__round__number")
+        .values("group__round__programme")
+        .annotate(number=Max("group__round__number"))
+        .values_list("group__round__programme", "number")
     )
-    for seat in seats[:200]:
-        latest.setdefault(seat.group.round.programme_id, seat.group.round)
-    return latest
+    wanted = Q()
+    for programme_id, number in latest:
+        wanted |= Q(programme_id=programme_id, number=number)
+    if not wanted:
+        return {}
+    return {rnd.programme_id: rnd for rnd in Round.objects.filter(wanted).select_related("programme")}

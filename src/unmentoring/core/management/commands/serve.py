@@ -33,7 +33,9 @@ class Command(BaseCommand):
         python = sys.executable
         commands = {
             "web": [python, "-m", "gunicorn", "unmentoring.wsgi:application", "--bind", f"{host}:{port}",
-                    "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10"],
+                    "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10",
+                    # the path without its query string: sign-in and confirmation tokens stay out of the log
+                    "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'],
             "worker": [python, "-m", "unmentoring", "db_worker", "--interval", "1", "--no-reload"],
             "scheduler": [python, "-m", "unmentoring", "tick", "--loop", str(tick_every)],
         }
