@@ -117,11 +117,16 @@ def test_a_missing_pause_date_is_explained(client, signed_in):
     assert signed_in.status == "active"
 
 
-def test_pauses_end_by_themselves_on_their_date(member):
-    member.status, member.paused_until = "paused", timezone.localdate() + timedelta(days=2)
+def test_pauses_end_by_themselves_on_their_date_in_the_programmes_time_zone(member):
+    from tests.clock import at
+
+    member.status, member.paused_until = "paused", timezone.datetime(2027, 3, 10).date()
     member.save()
-    assert memberships_resume_due(today=timezone.localdate() + timedelta(days=1)) == 0
-    assert memberships_resume_due(today=timezone.localdate() + timedelta(days=2)) == 1
+    member.programme.time_zone = "America/New_York"
+    member.programme.save()
+    # 01:00 in London on the 10th is still the 9th in New York
+    assert memberships_resume_due(now=at("2027-03-10 01:00")) == 0
+    assert memberships_resume_due(now=at("2027-03-10 06:00")) == 1
     member.refresh_from_db()
     assert (member.status, member.paused_until) == ("active", None)
 

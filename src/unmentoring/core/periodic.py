@@ -18,7 +18,7 @@ def _jobs() -> list[tuple[str, Callable[[datetime], int]]]:
     from unmentoring.rounds.services import rounds_advance
 
     return [
-        ("memberships.resume_due", lambda now: memberships_resume_due(today=timezone.localdate(now))),
+        ("memberships.resume_due", lambda now: memberships_resume_due(now=now)),
         ("rounds.advance", lambda now: sum(rounds_advance(now=now).values())),
         ("signups.purge_unconfirmed", lambda now: signups_purge_unconfirmed(now=now)),
         ("link_requests.purge", lambda now: link_requests_purge(now=now)),

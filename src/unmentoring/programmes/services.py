@@ -162,13 +162,17 @@ def membership_leave(*, membership: Membership, now: datetime | None = None) -> 
     return membership
 
 
-def memberships_resume_due(*, today: date | None = None) -> int:
-    """Pauses end by themselves on their date."""
-    today = today or timezone.localdate()
-    now = timezone.now()
-    return Membership.objects.filter(status=MembershipStatus.PAUSED, paused_until__lte=today).update(
-        status=MembershipStatus.ACTIVE, paused_until=None, resumed_at=now, updated_at=now
-    )
+def memberships_resume_due(*, now: datetime | None = None) -> int:
+    """Pauses end by themselves on their date, in each programme's own time zone."""
+    now = now or timezone.now()
+    resumed = 0
+    paused = Membership.objects.filter(status=MembershipStatus.PAUSED)
+    for programme in Programme.objects.filter(pk__in=paused.values("programme")).order_by("pk"):
+        today = now.astimezone(programme.tz).date()
+        resumed += paused.filter(programme=programme, paused_until__lte=today).update(
+            status=MembershipStatus.ACTIVE, paused_until=None, resumed_at=now, updated_at=now
+        )
+    return resumed
 
 
 @transaction.atomic
