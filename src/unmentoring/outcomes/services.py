@@ -18,9 +18,3 @@ def report_submit(*, seat: GroupMember, about: GroupMember, what_happened: str, 
         Block.objects.get_or_create(blocker=reporter, blocked=person)
     audit_record(actor=reporter, action="report.submit", subject=f"person:{person.pk}", detail={"report": report.pk, "block": block})
     return report
-
-
-@transaction.atomic
-def block_add(*, blocker, blocked) -> Block:
-    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
-    return block

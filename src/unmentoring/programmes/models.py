@@ -103,9 +103,6 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def confirmed(self) -> MembershipQuerySet:
         return self.filter(confirmed_at__isnull=False)
 
-    def current(self) -> MembershipQuerySet:
-        return self.confirmed().exclude(status=MembershipStatus.LEFT)
-
 
 class Membership(models.Model):
     """A person in a programme, with the contact details they agreed to share with their matches."""
