@@ -46,12 +46,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    # Lowest layer first (docs/architecture.md).
     "unmentoring.core",
+    "unmentoring.notifications",
     "unmentoring.accounts",
     "unmentoring.programmes",
-    "unmentoring.notifications",
     "unmentoring.rounds",
     "unmentoring.outcomes",
+    "unmentoring.site",
+    "unmentoring.demo",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +95,7 @@ FORM_RENDERER = "unmentoring.core.forms.GovukFormRenderer"
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'unmentoring.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL, a busy timeout and IMMEDIATE transactions let web and worker
-    # processes share one file safely (DESIGN §8).
+    # processes share one file safely (docs/design.md §8).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
@@ -112,7 +115,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "site:account"
 SESAME_MAX_AGE = 15 * 60
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "token"

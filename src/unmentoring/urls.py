@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("unmentoring.core.urls")),
+    path("", include("unmentoring.site.urls")),
     path("", include("unmentoring.accounts.urls")),
     path("", include("unmentoring.programmes.urls")),
     path("", include("unmentoring.notifications.urls")),
     path("", include("unmentoring.rounds.urls")),
+    path("", include("unmentoring.outcomes.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from tests.browser.helpers import assert_accessible, screenshot
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 from unmentoring.notifications.services import messages_deliver_due
-from unmentoring.rounds.models import Group, GroupMember, Round
-from unmentoring.rounds.services import round_draw, round_schedule_next
+from unmentoring.rounds.models import Group, Seat, Round
+from unmentoring.rounds.services.lifecycle import round_draw, round_schedule_next
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ def check(page, name):
     screenshot(page, f"round-journey-{name}")
 
 
-def intro_link(page, seat: GroupMember, marker: str) -> str:
+def intro_link(page, seat: Seat, marker: str) -> str:
     """Open this member's intro on the sent-mail page and return the link containing ``marker``."""
     messages_deliver_due()
     page.goto("/sent-mail/")
@@ -46,7 +46,7 @@ def drawn(settings, live_server):
 
 
 def test_two_members_whose_matches_went_quiet_are_matched_with_each_other(page, drawn):
-    first, second = [g.members.order_by("pk").first() for g in Group.objects.filter(round=drawn).order_by("number")[:2]]
+    first, second = [g.seats.order_by("pk").first() for g in Group.objects.filter(round=drawn).order_by("number")[:2]]
 
     page.goto(intro_link(page, first, "/r/new-match/"))
     check(page, "rematch-first")
@@ -80,7 +80,7 @@ def test_two_members_whose_matches_went_quiet_are_matched_with_each_other(page, 
 
 
 def test_a_member_reports_a_sales_pitch_from_the_intro(page, drawn):
-    seat = GroupMember.objects.filter(group__round=drawn).order_by("pk").first()
+    seat = Seat.objects.filter(group__round=drawn).order_by("pk").first()
     page.goto(intro_link(page, seat, "/r/report/"))
     check(page, "report")
     page.get_by_test_id("report-submit").click()

@@ -17,11 +17,11 @@ def test_pages_send_a_strict_content_security_policy_and_safety_headers(client, 
 
 
 def test_no_hsts_over_plain_http_and_hsts_over_tls(client, settings):
-    assert "Strict-Transport-Security" not in client.get(reverse("core:home"))
+    assert "Strict-Transport-Security" not in client.get(reverse("site:home"))
     settings.SECURE_HSTS_SECONDS = 31536000
     from django.test import Client
 
-    response = Client().get(reverse("core:home"), secure=True)  # middleware reads settings when loaded
+    response = Client().get(reverse("site:home"), secure=True)  # middleware reads settings when loaded
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
 
 

@@ -13,7 +13,7 @@ from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import messages_deliver_due
 from unmentoring.programmes.models import Membership
 from unmentoring.rounds.models import Round
-from unmentoring.rounds.services import rounds_advance
+from unmentoring.rounds.services.lifecycle import rounds_advance
 
 SERVICE_ID, SECRET = str(uuid.uuid4()), str(uuid.uuid4())
 API_KEY = f"test_key-{SERVICE_ID}-{SECRET}"

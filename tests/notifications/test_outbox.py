@@ -9,9 +9,10 @@ from unmentoring.accounts.services import sign_in_request
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import (
     message_deliver,
-    message_queue,
+    Outgoing,
     message_render,
     messages_deliver_due,
+    messages_queue,
     retry_delay,
 )
 
@@ -19,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def queue(person, key="k"):
-    return message_queue(template="sign_in", to_email=person.email, person=person, idempotency_key=key,
-                         context={"name": person.full_name, "link": "http://127.0.0.1:8000/x", "minutes": 15})
+    messages_queue([Outgoing(template="sign_in", to_email=person.email, person_id=person.pk, idempotency_key=key,
+                             context={"name": person.full_name, "link": "http://127.0.0.1:8000/x", "minutes": 15})])
+    return Message.objects.get(idempotency_key=key)
 
 
 def test_queueing_twice_with_one_key_makes_one_message(member):
@@ -28,6 +30,27 @@ def test_queueing_twice_with_one_key_makes_one_message(member):
     second = queue(member.person)
     assert first.pk == second.pk
     assert Message.objects.count() == 1
+
+
+def test_queueing_a_key_twice_in_one_batch_makes_one_message(member):
+    outgoing = Outgoing(template="sign_in", to_email=member.person.email, idempotency_key="same",
+                        context={"name": "Ada", "link": "http://127.0.0.1:8000/x", "minutes": 15})
+    assert messages_queue([outgoing, outgoing]) == 1
+    assert Message.objects.count() == 1
+
+
+def test_a_message_with_an_unsubscribe_link_gets_one_click_unsubscribe_headers_and_others_none(member):
+    link = "http://127.0.0.1:8000/r/unsubscribe/abc/"
+    messages_queue([
+        Outgoing(template="round_notice", to_email=member.person.email, idempotency_key="with",
+                 context={"name": "Ada", "round_number": 1, "draw_date": "Tuesday 5 January 2027", "skip_link": "x",
+                          "programme_name": "P", "unsubscribe_link": link, "account_link": "y"}),
+        Outgoing(template="sign_in", to_email=member.person.email, idempotency_key="without",
+                 context={"name": "Ada", "link": "x", "minutes": 15}),
+    ])
+    assert message_render(Message.objects.get(idempotency_key="with")).headers == {
+        "List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    assert message_render(Message.objects.get(idempotency_key="without")).headers == {}
 
 
 def test_every_message_has_a_text_and_an_html_part(member):

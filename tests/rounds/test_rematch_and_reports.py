@@ -8,10 +8,13 @@ from tests.links import path_of
 from tests.clock import at
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_deliver, message_render
-from unmentoring.outcomes.models import Block, Report
+from unmentoring.accounts.models import Block
+from unmentoring.outcomes.models import Report
 from unmentoring.programmes.models import Membership
-from unmentoring.rounds.models import Group, GroupMember, Round
-from unmentoring.rounds.services import RoundError, round_draw, rounds_advance, seat_request_rematch
+from unmentoring.rounds.models import Group, Seat, Round
+from unmentoring.core.errors import ApplicationError
+from unmentoring.rounds.services.lifecycle import round_draw, rounds_advance
+from unmentoring.rounds.services.rematch import seat_request_rematch
 
 
 def drawn_round(programme):
@@ -24,7 +27,7 @@ def drawn_round(programme):
 
 def seats_in_different_groups(rnd, count):
     groups = list(Group.objects.filter(round=rnd).order_by("number")[:count])
-    return [g.members.order_by("pk").first() for g in groups]
+    return [g.seats.order_by("pk").first() for g in groups]
 
 
 def link_in(message, marker):
@@ -38,7 +41,7 @@ def test_two_orphans_of_a_round_are_matched_with_each_other(client, weekly, memb
     link = link_in(Message.objects.get(template="intro", context__seat=first.pk), "/r/new-match/")
 
     assert "rematch-submit" in client.get(link).text
-    assert GroupMember.objects.get(pk=first.pk).rematch_requested_at is None  # GET changes nothing
+    assert Seat.objects.get(pk=first.pk).rematch_requested_at is None  # GET changes nothing
     assert "Nobody else is waiting yet" in client.post(link).text
     assert Message.objects.filter(template="rematch_waiting").count() == 1
     assert Membership.objects.get(pk=first.membership_id).first_in_line is True
@@ -47,8 +50,8 @@ def test_two_orphans_of_a_round_are_matched_with_each_other(client, weekly, memb
 
     assert seat.rematch_outcome == "regrouped"
     [new_group] = Group.objects.filter(round=rnd, is_rematch=True)
-    assert sorted(new_group.members.values_list("membership_id", flat=True)) == sorted([first.membership_id, second.membership_id])
-    assert Message.objects.filter(template="intro", context__seat__in=list(new_group.members.values_list("pk", flat=True))).count() == 2
+    assert sorted(new_group.seats.values_list("membership_id", flat=True)) == sorted([first.membership_id, second.membership_id])
+    assert Message.objects.filter(template="intro", context__seat__in=list(new_group.seats.values_list("pk", flat=True))).count() == 2
     assert Membership.objects.get(pk=first.membership_id).first_in_line is False
     # asking again changes nothing
     seat_request_rematch(seat_id=second.pk, now=at("2027-01-13 11:00"))
@@ -64,7 +67,7 @@ def test_a_lone_orphan_is_first_in_line_next_round_whatever_their_rhythm(weekly,
     rounds_advance(now=at("2027-01-19 09:00"))  # round 2 is drawn
     second = Round.objects.get(programme=weekly, number=2)
     assert second.state == "drawn"
-    assert GroupMember.objects.filter(group__round=second, membership_id=seat.membership_id).exists()
+    assert Seat.objects.filter(group__round=second, membership_id=seat.membership_id).exists()
     assert Membership.objects.get(pk=seat.membership_id).first_in_line is False
 
 
@@ -72,29 +75,29 @@ def test_a_lone_orphan_is_first_in_line_next_round_whatever_their_rhythm(weekly,
 def test_no_rematch_after_the_window_has_closed(client, weekly, members):
     rnd = drawn_round(weekly)
     [seat] = seats_in_different_groups(rnd, 1)
-    with pytest.raises(RoundError, match="window for round 1 has closed"):
+    with pytest.raises(ApplicationError, match="window for round 1 has closed"):
         seat_request_rematch(seat_id=seat.pk, now=rnd.window_ends_at)
-    assert GroupMember.objects.get(pk=seat.pk).rematch_requested_at is None
+    assert Seat.objects.get(pk=seat.pk).rematch_requested_at is None
 
 
 @pytest.mark.django_db
 def test_orphans_are_not_paired_with_the_partner_they_had(weekly, members):
     rnd = drawn_round(weekly)
     group_a, group_b = Group.objects.filter(round=rnd).order_by("number")[:2]
-    seats = list(group_a.members.order_by("pk")) + list(group_b.members.order_by("pk"))
+    seats = list(group_a.seats.order_by("pk")) + list(group_b.seats.order_by("pk"))
     for seat in seats:
         seat_request_rematch(seat_id=seat.pk, now=at("2027-01-13 10:00"))
     for group in Group.objects.filter(round=rnd, is_rematch=True):
-        members_now = set(group.members.values_list("membership_id", flat=True))
+        members_now = set(group.seats.values_list("membership_id", flat=True))
         for old in (group_a, group_b):
-            assert not set(old.members.values_list("membership_id", flat=True)) <= members_now
+            assert not set(old.seats.values_list("membership_id", flat=True)) <= members_now
 
 
 @pytest.mark.django_db
 def test_reporting_a_concern_records_it_and_can_block(client, weekly, members):
     rnd = drawn_round(weekly)
-    seat = GroupMember.objects.filter(group__round=rnd).order_by("pk").first()
-    other = GroupMember.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
+    seat = Seat.objects.filter(group__round=rnd).order_by("pk").first()
+    other = Seat.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
     link = link_in(Message.objects.get(template="intro", context__seat=seat.pk), "/r/report/")
 
     bad = client.post(link, {"about": other.pk, "what_happened": ""})
@@ -115,7 +118,7 @@ def test_reporting_a_concern_records_it_and_can_block(client, weekly, members):
 @pytest.mark.django_db
 def test_the_intro_arrives_at_a_real_smtp_server_with_a_calendar_hold(weekly, members, smtp_server):
     rnd = drawn_round(weekly)
-    seat = GroupMember.objects.filter(group__round=rnd).order_by("pk").first()
+    seat = Seat.objects.filter(group__round=rnd).order_by("pk").first()
     message = Message.objects.get(template="intro", context__seat=seat.pk)
     message_deliver(message_id=message.pk)
 
@@ -130,7 +133,7 @@ def test_the_intro_arrives_at_a_real_smtp_server_with_a_calendar_hold(weekly, me
     assert event.decoded("DTSTART").isoformat() == "2027-01-12"
     assert event.decoded("DTEND").isoformat() == "2027-01-19"  # all day through Monday 18th
     attendees = sorted(str(a) for a in event.get("ATTENDEE"))
-    group_emails = sorted(f"mailto:{s.membership.person.email}" for s in seat.group.members.select_related("membership__person"))
+    group_emails = sorted(f"mailto:{s.membership.person.email}" for s in seat.group.seats.select_related("membership__person"))
     assert attendees == group_emails
     assert str(event["UID"]) == f"round-{rnd.pk}-group-{seat.group_id}@unmentoring.localhost"
 
@@ -140,8 +143,8 @@ def test_an_intro_for_someone_erased_before_sending_is_not_sent(weekly, members,
     from unmentoring.accounts.services import person_erase
 
     rnd = drawn_round(weekly)
-    seat = GroupMember.objects.filter(group__round=rnd).order_by("pk").first()
-    other = GroupMember.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
+    seat = Seat.objects.filter(group__round=rnd).order_by("pk").first()
+    other = Seat.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
     organisation = other.organisation
     person_erase(person=other.membership.person)
     message = Message.objects.get(template="intro", context__seat=seat.pk)
@@ -180,7 +183,7 @@ def test_two_workers_drawing_at_once_make_one_set_of_groups_and_one_intro_each(w
         thread.join(timeout=60)
     assert errors == []
     assert Group.objects.filter(round=rnd).count() == 4
-    assert GroupMember.objects.filter(group__round=rnd).count() == 8
+    assert Seat.objects.filter(group__round=rnd).count() == 8
     assert Message.objects.filter(template="intro").count() == 8
 
 
@@ -206,15 +209,15 @@ def test_the_demo_sent_mail_page_offers_the_intros_calendar_file(client, weekly,
 def test_asking_again_from_a_new_group_never_returns_the_first_partner(weekly, members):
     rnd = drawn_round(weekly)
     group_1, group_2 = Group.objects.filter(round=rnd).order_by("number")[:2]
-    a, b = group_1.members.order_by("pk")
-    c = group_2.members.order_by("pk").first()
+    a, b = group_1.seats.order_by("pk")
+    c = group_2.seats.order_by("pk").first()
     seat_request_rematch(seat_id=a.pk, now=at("2027-01-13 10:00"))  # waits
     seat_request_rematch(seat_id=c.pk, now=at("2027-01-13 10:01"))  # a and c regrouped
     seat_request_rematch(seat_id=b.pk, now=at("2027-01-13 10:02"))  # b waits
-    a_again = GroupMember.objects.get(group__is_rematch=True, membership=a.membership)
+    a_again = Seat.objects.get(group__is_rematch=True, membership=a.membership)
     seat_request_rematch(seat_id=a_again.pk, now=at("2027-01-13 10:03"))
     for group in Group.objects.filter(round=rnd, is_rematch=True):
-        assert {a.membership_id, b.membership_id} - set(group.members.values_list("membership_id", flat=True))
+        assert {a.membership_id, b.membership_id} - set(group.seats.values_list("membership_id", flat=True))
 
 
 @pytest.mark.django_db
@@ -223,7 +226,7 @@ def test_a_regrouped_member_gets_one_of_each_later_email_and_a_member_who_left_g
     first, second = seats_in_different_groups(rnd, 2)
     seat_request_rematch(seat_id=first.pk, now=at("2027-01-13 10:00"))
     seat_request_rematch(seat_id=second.pk, now=at("2027-01-13 10:01"))
-    leaver = GroupMember.objects.filter(group__round=rnd, group__is_rematch=False).exclude(
+    leaver = Seat.objects.filter(group__round=rnd, group__is_rematch=False).exclude(
         membership__in=[first.membership_id, second.membership_id]).first()
     Membership.objects.filter(pk=leaver.membership_id).update(status="left")
     rounds_advance(now=rnd.nudge_at)
@@ -237,12 +240,12 @@ def test_a_regrouped_member_gets_one_of_each_later_email_and_a_member_who_left_g
 
 @pytest.mark.django_db
 def test_check_ins_cannot_change_after_the_round_closes(client, weekly, members):
-    from unmentoring.rounds.services import checkin_record
+    from unmentoring.rounds.services.checkins import checkin_record
 
     rnd = drawn_round(weekly)
-    seat = GroupMember.objects.filter(group__round=rnd).first()
+    seat = Seat.objects.filter(group__round=rnd).first()
     rounds_advance(now=rnd.close_at)
-    with pytest.raises(RoundError, match="has closed"):
+    with pytest.raises(ApplicationError, match="has closed"):
         checkin_record(seat_id=seat.pk, met="yes")
 
 
@@ -254,7 +257,7 @@ def test_a_malformed_seat_on_the_round_page_is_a_404_not_an_error(client, weekly
     client.force_login(members[0].person)
     url = reverse("rounds:rematch-signed-in", kwargs={"slug": weekly.slug, "number": rnd.number})
     assert client.post(url, {"seat": "abc"}).status_code == 404
-    other_seat = GroupMember.objects.filter(group__round=rnd).exclude(membership=members[0]).first()
+    other_seat = Seat.objects.filter(group__round=rnd).exclude(membership=members[0]).first()
     assert client.post(url, {"seat": str(other_seat.pk)}).status_code == 404  # not my seat
 
 
@@ -263,8 +266,8 @@ def test_erasure_removes_the_person_from_intros_already_rendered_for_their_partn
     from unmentoring.accounts.services import person_erase
 
     rnd = drawn_round(weekly)
-    seat = GroupMember.objects.filter(group__round=rnd).order_by("pk").first()
-    partner = GroupMember.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
+    seat = Seat.objects.filter(group__round=rnd).order_by("pk").first()
+    partner = Seat.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
     sent = Message.objects.get(template="intro", context__seat=partner.pk)
     message_deliver(message_id=sent.pk)  # the partner's intro, naming the person, went out
     email, phone = seat.membership.person.email, seat.membership.phone_display

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
+from unmentoring.accounts.models import Block, Person
 from unmentoring.core.admin import AuditedAdmin
-
-from unmentoring.accounts.models import Person
 
 
 @admin.register(Person)
@@ -12,3 +11,10 @@ class PersonAdmin(AuditedAdmin):
     list_filter = ["is_staff", "is_active"]
     readonly_fields = ["created_at", "last_login", "email_confirmed_at"]
     exclude = ["password"]
+
+
+@admin.register(Block)
+class BlockAdmin(AuditedAdmin):
+    list_display = ["blocker", "blocked", "created_at"]
+    list_select_related = ["blocker", "blocked"]
+    raw_id_fields = ["blocker", "blocked"]

@@ -69,3 +69,20 @@ class LinkRequest(models.Model):
     email = models.CharField(max_length=254, db_index=True)
     ip = models.GenericIPAddressField(null=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+
+class Block(models.Model):
+    """"Never match me with this person again." Applies in every programme."""
+
+    blocker = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_pair_unique"),
+            models.CheckConstraint(condition=~models.Q(blocker=models.F("blocked")), name="block_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker} blocked {self.blocked}"

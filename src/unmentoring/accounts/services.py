@@ -1,4 +1,4 @@
-"""Writes for people: sign-in links, confirmation, export and erasure."""
+"""Writes for people: sign-in links, confirmation, export and erasure, blocks."""
 
 from __future__ import annotations
 
@@ -13,12 +13,17 @@ from django.db import transaction
 from django.utils import timezone
 from sesame.utils import get_query_string
 
-from unmentoring.accounts.models import LinkRequest, Person
+from unmentoring.accounts.models import Block, LinkRequest, Person
+from unmentoring.core.errors import ApplicationError
 from unmentoring.core.links import absolute_url
+from unmentoring.core.personal_data import personal_data
 from unmentoring.core.services import audit_record
-from unmentoring.notifications.services import message_queue
+from unmentoring.notifications.services import Outgoing, messages_queue
 
-class Throttled(Exception):
+
+class Throttled(ApplicationError):
+    """Too many link requests from one address or one IP; ``retry_after`` says for how long."""
+
     def __init__(self, retry_after: timedelta):
         self.retry_after = retry_after
         super().__init__(f"Too many requests; try again in {self.retry_after_minutes} minutes")
@@ -72,10 +77,10 @@ def sign_in_request(*, email: str, ip: str | None, now: datetime | None = None) 
     person = Person.objects.get_by_email(email)
     if person is None or not person.is_active:
         return
-    message_queue(
+    messages_queue([Outgoing(
         template="sign_in",
         to_email=person.email,
-        person=person,
+        person_id=person.pk,
         idempotency_key=f"sign-in:{person.pk}:{uuid.uuid4()}",
         context={
             "name": person.full_name,
@@ -83,7 +88,7 @@ def sign_in_request(*, email: str, ip: str | None, now: datetime | None = None) 
             "minutes": settings.SESAME_MAX_AGE // 60,
             "unconfirmed": not person.is_confirmed,
         },
-    )
+    )])
 
 
 def person_confirm_email(*, person: Person, now: datetime | None = None) -> Person:
@@ -107,98 +112,36 @@ def person_update(*, person: Person, details: PersonDetails) -> Person:
 
 
 def person_export(*, person: Person) -> dict:
-    """Everything held about one person, as plain data for a JSON download."""
-    from unmentoring.programmes.selectors import memberships_for_export
-    from unmentoring.notifications.selectors import messages_for_export
-    from unmentoring.programmes.models import PendingSignUp
-    from unmentoring.rounds.selectors import seats_for_export
-
-    def when(value):
-        return value.isoformat() if value else None
-
+    """Everything held about one person, as plain data for a JSON download: each app adds its own part."""
     audit_record(actor=person, action="person.export", subject=f"person:{person.pk}")
-    return {
-        "exported_at": timezone.now().isoformat(),
-        "person": {
-            "full_name": person.full_name,
-            "email": person.email,
-            "email_confirmed_at": when(person.email_confirmed_at),
-            "created_at": when(person.created_at),
-            "last_sign_in_at": when(person.last_login),
-        },
-        "memberships": memberships_for_export(person=person),
-        "rounds": seats_for_export(person=person),
-        "reports_made": [
-            {"about": about or "(deleted account)", "what_happened": text, "at": when(at)}
-            for about, text, at in person.reports_made.values_list("about__full_name", "what_happened", "created_at")
-        ],
-        "blocked": list(person.blocks_made.values_list("blocked__full_name", flat=True)),
-        "messages": messages_for_export(person=person),
-        "sign_in_requests": [
-            {"kind": kind, "ip": ip, "at": when(at)}
-            for kind, ip, at in LinkRequest.objects.filter(email__iexact=person.email).values_list("kind", "ip", "created_at")
-        ],
-        "sign_ups_waiting_for_confirmation": [
-            {"programme": name, "organisation": org, "at": when(at)}
-            for name, org, at in PendingSignUp.objects.filter(email__iexact=person.email)
-            .values_list("programme__name", "organisation", "created_at")
-        ],
-        "programmes_organised": list(person.organised_programmes.values_list("name", flat=True)),
-        "actions_recorded": [
-            {"action": action, "subject": subject, "at": when(at)}
-            for action, subject, at in person.auditevent_set.values_list("action", "subject", "created_at")
-        ],
-    }
-
-
-def _scrub_partners_intros(person: Person) -> None:
-    """Intros to this person's partners name them: re-render those not yet sent, blank the kept copies of those sent."""
-    from unmentoring.notifications.enums import MessageStatus
-    from unmentoring.notifications.models import Message
-    from unmentoring.rounds.models import GroupMember
-
-    groups = GroupMember.objects.filter(membership__person=person).values("group")
-    partner_seats = list(GroupMember.objects.filter(group__in=groups).exclude(membership__person=person).values_list("pk", flat=True))
-    intros = Message.objects.filter(template="intro", context__seat__in=partner_seats)
-    intros.filter(status=MessageStatus.QUEUED).update(rendered_at=None, subject="", body_text="", body_html="", attachments=[])
-    intros.exclude(status=MessageStatus.QUEUED).update(
-        subject="(removed)", body_text="", body_html="", attachments=[],
-        last_error="Content removed: someone named in it deleted their account.",
-    )
-
-
-def _forget_admin_history(person: Person) -> None:
-    """The admin's own log keeps object names ("Ada Lovelace in …"); drop its entries about this person."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    from unmentoring.programmes.models import Membership
-
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
-    ).delete()
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Membership),
-        object_id__in=[str(pk) for pk in person.memberships.values_list("pk", flat=True)],
-    ).delete()
+    data = {"exported_at": timezone.now().isoformat()}
+    for part in personal_data():
+        if part.export is not None:
+            data[part.key] = part.export(person)
+    return data
 
 
 @transaction.atomic
 def person_erase(*, person: Person) -> None:
-    """Delete a person and everything that identifies them.
+    """Delete a person and everything that identifies them (docs/design.md §6).
 
-    Memberships go with the person; messages addressed to them and throttle
-    records of their address are deleted too. The audit record keeps only an id.
+    Each app first erases or anonymises what it holds about them (its
+    personal-data handlers); then the person goes, with their memberships. The
+    groups they were in stay, without them, for the statistics. The audit
+    record of the erasure keeps only an id.
     """
-    from unmentoring.notifications.models import Message
-    from unmentoring.programmes.models import PendingSignUp
-
     person_id = person.pk
-    _scrub_partners_intros(person)
-    _forget_admin_history(person)
-    Message.objects.filter(person=person).delete()
-    Message.objects.filter(to_email__iexact=person.email).delete()
-    LinkRequest.objects.filter(email__iexact=person.email).delete()
-    PendingSignUp.objects.filter(email__iexact=person.email).delete()
+    for part in personal_data():
+        if part.erase is not None:
+            part.erase(person)
     person.delete()
     audit_record(actor=None, action="person.erase", subject=f"person:{person_id}")
+
+
+@transaction.atomic
+def block_add(*, blocker: Person, blocked: Person) -> Block:
+    """"Never match me with this person again" (idempotent)."""
+    if blocker.pk == blocked.pk:
+        raise ApplicationError("You cannot block yourself.")
+    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    return block

@@ -8,7 +8,6 @@ urlpatterns = [
     path("sign-in/check-your-email/", views.check_email, name="check-email"),
     path("sign-in/link/", views.sign_in_link, name="sign-in-link"),
     path("sign-out/", views.sign_out, name="sign-out"),
-    path("account/", views.home, name="home"),
     path("account/name/", views.details, name="details"),
     path("account/my-data.json", views.download_data, name="download-data"),
     path("account/delete/", views.delete_account, name="delete"),

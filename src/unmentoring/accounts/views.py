@@ -13,7 +13,6 @@ from sesame.utils import get_user
 from unmentoring.accounts import services
 from unmentoring.accounts.forms import DeleteAccountForm, PersonDetailsForm, SignInForm
 from unmentoring.core.views import client_ip, too_many_requests
-from unmentoring.programmes.selectors import memberships_of
 
 
 @require_http_methods(["GET", "POST"])
@@ -54,25 +53,14 @@ def sign_in_link(request):
         return render(request, "accounts/sign_in_link.html", {"valid": False}, status=400)
     services.person_confirm_email(person=person)
     login(request, person, backend="sesame.backends.ModelBackend")
-    return redirect(next_url or "accounts:home")
+    return redirect(next_url or settings.LOGIN_REDIRECT_URL)
 
 
 @require_POST
 def sign_out(request):
     logout(request)
     messages.success(request, "You have signed out.")
-    return redirect("core:home")
-
-
-@login_required
-def home(request):
-    from unmentoring.rounds.selectors import latest_rounds_of
-
-    memberships = memberships_of(person=request.user)
-    latest = latest_rounds_of(person=request.user)
-    for membership in memberships:
-        membership.latest_round = latest.get(membership.programme_id)
-    return render(request, "accounts/home.html", {"memberships": memberships})
+    return redirect("site:home")
 
 
 @login_required
@@ -82,7 +70,7 @@ def details(request):
     if request.method == "POST" and form.is_valid():
         services.person_update(person=request.user, details=services.PersonDetails(**form.cleaned_data))
         messages.success(request, "Your name has been updated.")
-        return redirect("accounts:home")
+        return redirect("site:account")
     return render(request, "accounts/details.html", {"form": form})
 
 
@@ -103,5 +91,5 @@ def delete_account(request):
         logout(request)
         services.person_erase(person=person)
         messages.success(request, "Your account has been deleted.")
-        return redirect("core:home")
+        return redirect("site:home")
     return render(request, "accounts/delete.html", {"form": form})

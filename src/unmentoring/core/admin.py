@@ -5,7 +5,7 @@ from unmentoring.core.services import audit_record
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Organisers' changes through the admin go into our audit log (DESIGN §6)."""
+    """Organisers' changes through the admin go into our audit log (docs/design.md §6)."""
 
     def _audit(self, request, verb: str, obj) -> None:
         label = obj._meta.label_lower

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CoreConfig(AppConfig):
@@ -6,4 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from unmentoring.core import checks  # noqa: F401  (registers the system checks)
+        from unmentoring.core import checks  # noqa: F401, PLC0415  (registering the system checks needs the app registry)
+
+        # Each app's periodic jobs and personal-data handlers register themselves (core names no app).
+        autodiscover_modules("jobs", "personal_data")

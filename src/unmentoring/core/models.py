@@ -3,7 +3,7 @@ from django.db import models
 
 
 class AuditEvent(models.Model):
-    """Who did what to whose data, and when (DESIGN §6)."""
+    """Who did what to whose data, and when (docs/design.md §6)."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=60)

@@ -1,21 +1,9 @@
+"""Views every app shares: error pages, the "this link is not valid" page, throttling responses."""
+
 from django.conf import settings
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import get_template
-from django.http import HttpResponseServerError
-
-from unmentoring.programmes.selectors import programmes_listed
-
-
-def home(request):
-    return render(request, "core/home.html", {"programmes": programmes_listed()})
-
-
-def privacy(request):
-    return render(request, "core/privacy.html")
-
-
-def accessibility(request):
-    return render(request, "core/accessibility.html")
 
 
 def client_ip(request) -> str | None:
@@ -32,6 +20,11 @@ def too_many_requests(request, *, retry_after_minutes: int):
     response = render(request, "429.html", {"retry_after_minutes": retry_after_minutes}, status=429)
     response["Retry-After"] = str(retry_after_minutes * 60)
     return response
+
+
+def bad_link(request, error, *, status: int = 400):
+    """A page saying why an emailed link or a request cannot be acted on (an ApplicationError's message)."""
+    return render(request, "core/bad_link.html", {"error": str(error)}, status=status)
 
 
 def bad_request(request, exception=None):

@@ -9,12 +9,14 @@ A pure library (no Django): plain data in, plain data out, seeded randomness.
 """
 
 from .api import (
+    SAME_ORG_ALLOW,
+    SAME_ORG_AVOID,
     SAME_ORG_POLICIES,
     Group,
     Grouping,
     Participant,
     PastMeeting,
-    SameOrgPolicy,
+    SameOrg,
     match,
 )
 from .sizes import MAX_GROUP_SIZE, MIN_GROUP_SIZE, MatchingError, group_sizes
@@ -22,13 +24,15 @@ from .sizes import MAX_GROUP_SIZE, MIN_GROUP_SIZE, MatchingError, group_sizes
 __all__ = [
     "MAX_GROUP_SIZE",
     "MIN_GROUP_SIZE",
+    "SAME_ORG_ALLOW",
+    "SAME_ORG_AVOID",
     "SAME_ORG_POLICIES",
     "Group",
     "Grouping",
     "MatchingError",
     "Participant",
     "PastMeeting",
-    "SameOrgPolicy",
+    "SameOrg",
     "group_sizes",
     "match",
 ]

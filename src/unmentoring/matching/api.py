@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -11,8 +12,11 @@ import numpy as np
 from . import engine
 from .sizes import MAX_GROUP_SIZE, MIN_GROUP_SIZE, MatchingError
 
-SameOrgPolicy = Literal["avoid", "allow"]
-SAME_ORG_POLICIES: tuple[str, ...] = ("avoid", "allow")
+# The same-organisation rule: "avoid" grouping people of one organisation when it can be helped, or "allow" it.
+SAME_ORG_AVOID = "avoid"
+SAME_ORG_ALLOW = "allow"
+SameOrg = Literal["avoid", "allow"]
+SAME_ORG_POLICIES: tuple[str, ...] = (SAME_ORG_AVOID, SAME_ORG_ALLOW)
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,7 @@ def index_inputs(
         np.asarray(ba, dtype=np.int64),
         np.asarray(bb, dtype=np.int64),
         group_size,
-        same_org == "avoid",
+        same_org == SAME_ORG_AVOID,
     )
     return Indexed(ids=ids, org_names=[p.organisation for p in people], problem=problem)
 
@@ -132,9 +136,9 @@ def match(
     blocked: Iterable[tuple[str, str]] = (),
     group_size: int = 2,
     seed: int,
-    same_org: SameOrgPolicy = "avoid",
+    same_org: SameOrg = SAME_ORG_AVOID,
 ) -> Grouping:
-    """Group every participant; see DESIGN §5 for the rules.
+    """Group every participant; see docs/design.md §5 for the rules.
 
     Raises MatchingError (a ValueError) for fewer than two participants,
     unknown ids, bad options, or blocked pairs that make grouping impossible.
@@ -147,7 +151,7 @@ def match(
     try:
         solution = engine.solve(data.problem, seed)
     except MatchingError as exc:
-        raise MatchingError(_name_people(str(exc), data.ids)) from None
+        raise MatchingError(name_people(str(exc), data.ids)) from None
     return Grouping(
         groups=tuple(explain(data, solution)),
         seed=seed,
@@ -158,15 +162,9 @@ def match(
     )
 
 
-def _name_people(message: str, ids: list[str]) -> str:
-    """Replace '#index' markers in an engine message with participant ids."""
-    import re
-
-    return re.sub(r"#(\d+)", lambda m: repr(ids[int(m.group(1))]), message)
-
-
 def name_people(message: str, ids: Sequence[str]) -> str:
-    return _name_people(message, list(ids))
+    """Replace '#index' markers in an engine message with participant ids."""
+    return re.sub(r"#(\d+)", lambda m: repr(ids[int(m.group(1))]), message)
 
 
 def explain(data: Indexed, solution: engine.Solution) -> list[Group]:

@@ -95,7 +95,7 @@ def _keep_freed_memory() -> None:
     if not sys.platform.startswith("linux"):
         return
     try:
-        import ctypes
+        import ctypes  # noqa: PLC0415  (Linux only)
 
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(-4, 0)  # M_MMAP_MAX: serve large blocks from the heap
@@ -107,7 +107,9 @@ def _keep_freed_memory() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(sys.argv[1:] if argv is None else argv)
     _keep_freed_memory()
-    from . import csvio, engine
+    # After mallopt, so numpy's large arrays come from the reused heap; `--help` stays instant.
+    from . import csvio, engine  # noqa: PLC0415
+    from .api import name_people  # noqa: PLC0415
 
     seed = args.seed
     if seed is None:
@@ -128,8 +130,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unmentoring match: error: {exc}", file=sys.stderr)
         return 1
     except MatchingError as exc:
-        from .api import name_people
-
         ids = [i.decode("utf-8") for i in inputs.ids.tolist()]
         print(f"unmentoring match: error: {name_people(str(exc), ids)}", file=sys.stderr)
         return 1

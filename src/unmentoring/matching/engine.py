@@ -5,7 +5,7 @@ caller sorts people by id), with numpy arrays so the same code serves a
 ten-person programme and the whole public sector. Randomness comes only from
 the ``numpy.random.Generator`` passed in.
 
-Objective, strictly lexicographic (DESIGN §5):
+Objective, strictly lexicographic (docs/design.md §5):
 
 1. no blocked pair in a group (hard);
 2. fewest pairs that met before, then the least recent such repeats (sum of
@@ -62,7 +62,6 @@ class Solution:
     recency: int
     same_org: int
     same_org_bound: int
-    extra_seat_repeats: int
     certified: bool  # provably optimal on repeats, recency and same-organisation pairs
 
 
@@ -634,13 +633,12 @@ def solve(prob: Problem, seed: int) -> Solution:
     else:
         gid, certified, ev = _solve_groups(prob, rng, sizes)
     gid = _canonical_numbering(gid)
-    _blocked, repeats, recency, same, extra = ev
+    _blocked, repeats, recency, same, _extra = ev
     return Solution(
         gid=gid,
         repeats=repeats,
         recency=recency,
         same_org=same,
         same_org_bound=same_org_bound(prob, sizes),
-        extra_seat_repeats=extra,
         certified=certified,
     )

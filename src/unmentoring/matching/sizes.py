@@ -1,4 +1,4 @@
-"""The group-size rule (DESIGN §5)."""
+"""The group-size rule (docs/design.md §5)."""
 
 from __future__ import annotations
 

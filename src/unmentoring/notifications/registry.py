@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 @dataclass
 class Prepared:
     context: dict
-    headers: dict[str, str] = field(default_factory=dict)
     # [{"filename": ..., "content_type": ..., "content": str}]
     attachments: list[dict] = field(default_factory=list)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -31,41 +32,33 @@ def retry_delay(attempts: int) -> timedelta:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message to queue: a template triplet, a recipient and a JSON-serialisable context."""
+    """One message to queue: a template triplet, a recipient and a JSON-serialisable context.
+
+    A context with an ``unsubscribe_link`` gets RFC 8058 one-click
+    ``List-Unsubscribe`` headers when it is rendered; callers never build headers.
+    """
 
     template: str
-    to_email: str
     idempotency_key: str
     context: dict
+    to_email: str = ""
     person_id: int | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    channel: str = "email"
+    channel: str = Channel.EMAIL
     to_phone: str = ""
 
 
-def message_queue(
-    *, template: str, to_email: str, idempotency_key: str, context: dict, person=None
-) -> Message:
-    """Put one message in the outbox once; a second call with the same key returns the first.
+# Up to this many messages queued together are each handed to a worker at once (a sign-in
+# link should not wait behind a draw's intros); more are left to one "deliver what is due" task.
+DELIVER_EACH_UP_TO = 10
 
-    Delivery is queued after the surrounding transaction commits.
+
+def messages_queue(outgoing: Iterable[Outgoing], *, batch_size: int = 2000) -> int:
+    """Put messages in the outbox, each once: a key already queued is skipped. Returns how many were new.
+
+    Call it inside the transaction that makes the messages true: delivery is
+    handed to the task worker only after that transaction commits.
     """
-    existing = Message.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
-    message = Message.objects.create(
-        idempotency_key=idempotency_key, template=template, person=person, to_email=to_email, context=context
-    )
-    transaction.on_commit(lambda: _enqueue_delivery(message.pk))
-    return message
-
-
-def messages_queue_many(outgoing: list[Outgoing], *, batch_size: int = 2000) -> int:
-    """Queue many messages at once (a draw's intros); keys already queued are skipped.
-
-    Delivery is left to the periodic ``messages_deliver_due`` (and a nudge to
-    the worker after commit), not one task per message.
-    """
+    outgoing = list(outgoing)
     keys = [o.idempotency_key for o in outgoing]
     existing: set[str] = set()
     for start in range(0, len(keys), batch_size):
@@ -73,23 +66,45 @@ def messages_queue_many(outgoing: list[Outgoing], *, batch_size: int = 2000) -> 
             Message.objects.filter(idempotency_key__in=keys[start : start + batch_size]).values_list("idempotency_key", flat=True)
         )
     now = timezone.now()
-    rows = [
-        Message(idempotency_key=o.idempotency_key, template=o.template, to_email=o.to_email, context=o.context,
-                person_id=o.person_id, headers=o.headers, channel=o.channel, to_phone=o.to_phone,
-                next_attempt_at=now, created_at=now)
-        for o in outgoing
-        if o.idempotency_key not in existing
-    ]
+    rows, seen = [], set(existing)
+    for o in outgoing:
+        if o.idempotency_key in seen:
+            continue
+        seen.add(o.idempotency_key)
+        rows.append(Message(idempotency_key=o.idempotency_key, template=o.template, to_email=o.to_email, context=o.context,
+                            person_id=o.person_id, channel=o.channel, to_phone=o.to_phone,
+                            next_attempt_at=now, created_at=now))
+    if not rows:
+        return 0
+    # ignore_conflicts: a concurrent transaction that queued the same key first wins, quietly.
     Message.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
-    if rows:
+    if len(rows) <= DELIVER_EACH_UP_TO:
+        ids = list(Message.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]).values_list("pk", flat=True))
+        transaction.on_commit(lambda: _enqueue_each(ids))
+    else:
         transaction.on_commit(_enqueue_due_delivery)
     return len(rows)
 
 
+def _enqueue_each(message_ids: list[int]) -> None:
+    from unmentoring.notifications.tasks import deliver_message  # noqa: PLC0415  (tasks import this module)
+
+    for message_id in message_ids:
+        deliver_message.enqueue(message_id=message_id)
+
+
 def _enqueue_due_delivery() -> None:
-    from unmentoring.notifications.tasks import deliver_due_messages
+    from unmentoring.notifications.tasks import deliver_due_messages  # noqa: PLC0415  (tasks import this module)
 
     deliver_due_messages.enqueue()
+
+
+def unsubscribe_headers(context: dict) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe headers for a message whose context has an ``unsubscribe_link``."""
+    link = context.get("unsubscribe_link")
+    if not link:
+        return {}
+    return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def message_render(message: Message, *, save: bool = True) -> Message:
@@ -104,18 +119,12 @@ def message_render(message: Message, *, save: bool = True) -> Message:
         message.subject = " ".join(render_to_string(f"{name}.subject.txt", context).split())[:250]
         message.body_text = render_to_string(f"{name}.txt", context).strip() + "\n"
         message.body_html = render_to_string(f"{name}.html", context)
-    message.headers = {**prepared.headers, **message.headers}
+    message.headers = unsubscribe_headers(prepared.context)
     message.attachments = prepared.attachments
     message.rendered_at = timezone.now()
     if save:
         message.save(update_fields=["subject", "body_text", "body_html", "headers", "attachments", "rendered_at"])
     return message
-
-
-def _enqueue_delivery(message_id: int) -> None:
-    from unmentoring.notifications.tasks import deliver_message
-
-    deliver_message.enqueue(message_id=message_id)
 
 
 def _claim(message_id: int, now: datetime) -> Message | None:

@@ -2,19 +2,21 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from unmentoring.accounts.services import block_add
+from unmentoring.core.errors import ApplicationError
 from unmentoring.core.services import audit_record
-from unmentoring.outcomes.models import Block, Report
-from unmentoring.rounds.models import GroupMember
+from unmentoring.outcomes.models import Report
+from unmentoring.rounds.models import Seat
 
 
 @transaction.atomic
-def report_submit(*, seat: GroupMember, about: GroupMember, what_happened: str, block: bool) -> Report:
+def report_submit(*, seat: Seat, about: Seat, what_happened: str, block: bool) -> Report:
     """Record a concern about someone in the reporter's group; optionally never match them again."""
     if about.group_id != seat.group_id or about.pk == seat.pk or about.membership is None or seat.membership is None:
-        raise ValueError("You can only report someone in your own group.")
+        raise ApplicationError("You can only report someone in your own group.")
     reporter, person = seat.membership.person, about.membership.person
     report = Report.objects.create(seat=seat, reporter=reporter, about=person, what_happened=what_happened)
     if block:
-        Block.objects.get_or_create(blocker=reporter, blocked=person)
+        block_add(blocker=reporter, blocked=person)
     audit_record(actor=reporter, action="report.submit", subject=f"person:{person.pk}", detail={"report": report.pk, "block": block})
     return report

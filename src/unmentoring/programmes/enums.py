@@ -1,10 +1,20 @@
 from django.db import models
 
+from unmentoring.matching import SAME_ORG_ALLOW, SAME_ORG_AVOID
+
 
 class MembershipStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     PAUSED = "paused", "Paused"
     LEFT = "left", "Left"
+
+
+class PauseReason(models.TextChoices):
+    """Why a membership is paused; cleared when it resumes, by whatever path."""
+
+    ASKED = "asked", "Paused by the member"
+    SKIPPED_ROUND = "skipped_round", "Skipping one round"
+    SILENT = "silent", "Paused after three rounds without an answer"
 
 
 class VideoKind(models.TextChoices):
@@ -38,8 +48,10 @@ class WeekOfMonth(models.IntegerChoices):
 
 
 class SameOrgPolicy(models.TextChoices):
-    AVOID = "avoid", "Avoid matching people from the same organisation"
-    ALLOW = "allow", "Allow matching people from the same organisation"
+    """The matching engine's same-organisation policy (its values are the engine's), as a programme setting."""
+
+    AVOID = SAME_ORG_AVOID, "Avoid matching people from the same organisation"
+    ALLOW = SAME_ORG_ALLOW, "Allow matching people from the same organisation"
 
 
 class BankHolidayDivision(models.TextChoices):

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
+import phonenumbers
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-import datetime as dt
-import zoneinfo
-
+from unmentoring.matching import MAX_GROUP_SIZE, MIN_GROUP_SIZE
 from unmentoring.programmes.enums import (
     BankHolidayDivision,
     Cadence,
     MembershipStatus,
+    PauseReason,
     Rhythm,
     SameOrgPolicy,
     VideoKind,
@@ -41,7 +45,7 @@ class Programme(models.Model):
     organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organised_programmes")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    # The cycle (DESIGN §3-§4).
+    # The cycle (docs/design.md §3, §4).
     cadence = models.CharField(max_length=12, choices=Cadence.choices, default=Cadence.MONTHLY)
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.TUESDAY, help_text="Day of the draw.")
     week_of_month = models.SmallIntegerField(
@@ -61,7 +65,8 @@ class Programme(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(group_size__gte=2, group_size__lte=5), name="programme_group_size_2_to_5"),
+            models.CheckConstraint(condition=models.Q(group_size__gte=MIN_GROUP_SIZE, group_size__lte=MAX_GROUP_SIZE),
+                                   name="programme_group_size_2_to_5"),
             models.CheckConstraint(condition=models.Q(window_days__gte=1), name="programme_window_at_least_a_day"),
         ]
 
@@ -69,18 +74,16 @@ class Programme(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("programmes:detail", kwargs={"slug": self.slug})
+        return reverse("site:programme", kwargs={"slug": self.slug})
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         errors = {}
         try:
             zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             errors["time_zone"] = f"“{self.time_zone}” is not a time zone, like Europe/London"
-        if not 2 <= (self.group_size or 0) <= 5:
-            errors["group_size"] = "Group size must be between 2 and 5"
+        if not MIN_GROUP_SIZE <= (self.group_size or 0) <= MAX_GROUP_SIZE:
+            errors["group_size"] = f"Group size must be between {MIN_GROUP_SIZE} and {MAX_GROUP_SIZE}"
         if self.window_days is not None and not 1 <= self.window_days <= 90:
             errors["window_days"] = "The conversation window must be between 1 and 90 days"
         if errors:
@@ -99,11 +102,6 @@ class Programme(models.Model):
         return [line.strip() for line in self.prompts.splitlines() if line.strip()]
 
 
-class MembershipQuerySet(models.QuerySet["Membership"]):
-    def confirmed(self) -> MembershipQuerySet:
-        return self.filter(confirmed_at__isnull=False)
-
-
 class Membership(models.Model):
     """A person in a programme, with the contact details they agreed to share with their matches."""
 
@@ -119,8 +117,8 @@ class Membership(models.Model):
     rhythm = models.CharField(max_length=12, choices=Rhythm.choices, default=Rhythm.EVERY_ROUND)
     # Set when a re-match found nobody: this member is drawn next round whatever their rhythm.
     first_in_line = models.BooleanField(default=False)
-    # Why the last pause happened, e.g. "silent" when paused for not answering three rounds running.
-    pause_reason = models.CharField(max_length=20, blank=True)
+    # Why it is paused (blank unless paused); set and cleared only by the membership services.
+    pause_reason = models.CharField(max_length=20, choices=PauseReason.choices, blank=True)
     # When the last pause ended: only rounds after it count towards being paused for silence.
     resumed_at = models.DateTimeField(null=True, blank=True)
     paused_until = models.DateField(null=True, blank=True)
@@ -132,8 +130,6 @@ class Membership(models.Model):
     left_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -149,14 +145,8 @@ class Membership(models.Model):
         return f"{self.person} in {self.programme}"
 
     @property
-    def is_confirmed(self) -> bool:
-        return self.confirmed_at is not None
-
-    @property
     def phone_display(self) -> str:
         """The stored E.164 number as people write it: "+44 7911 123456"."""
-        import phonenumbers
-
         try:
             return phonenumbers.format_number(phonenumbers.parse(self.phone), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
         except phonenumbers.NumberParseException:

@@ -1,22 +1,28 @@
-"""Writes for programmes and memberships: sign-up, details, pause, resume, leave."""
+"""Writes for programmes and memberships: sign-up, details, pause, resume, leave.
+
+Every change to a membership's status (and to its pause reason and
+first-in-line mark) goes through a function here, whichever page, link or
+job asks for it (docs/design.md §4).
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from unmentoring.accounts.models import LinkRequest, Person
 from unmentoring.accounts.services import link_request_record, normalise_email, sign_in_link
-from unmentoring.core import tokens
+from unmentoring.core.errors import ApplicationError
 from unmentoring.core.links import absolute_url
-from unmentoring.notifications.services import message_queue
-from unmentoring.programmes.enums import MembershipStatus
+from unmentoring.notifications.services import Outgoing, messages_queue
+from unmentoring.programmes.enums import MembershipStatus, PauseReason
+from unmentoring.programmes.links import SIGN_UP
 from unmentoring.programmes.models import Membership, PendingSignUp, Programme
 
 
@@ -53,7 +59,7 @@ def membership_sign_up(*, programme: Programme, sign_up: SignUp, ip: str | None,
     visible response is the same; only the email differs.
     """
     if not programme.is_open:
-        raise PermissionDenied("This programme is invite only.")
+        raise ApplicationError("This programme is invite only.")
     now = now or timezone.now()
     email = normalise_email(sign_up.email)
     link_request_record(kind=LinkRequest.Kind.SIGN_UP, email=email, ip=ip, now=now)
@@ -61,31 +67,31 @@ def membership_sign_up(*, programme: Programme, sign_up: SignUp, ip: str | None,
     person = Person.objects.get_by_email(email)
     membership = Membership.objects.filter(person=person, programme=programme).first() if person else None
     if membership is not None and membership.status != MembershipStatus.LEFT:
-        message_queue(
+        messages_queue([Outgoing(
             template="already_member",
             to_email=person.email,
-            person=person,
+            person_id=person.pk,
             idempotency_key=f"already-member:{membership.pk}:{uuid.uuid4()}",
             context={"name": person.full_name, "programme_name": programme.name, "link": sign_in_link(person)},
-        )
+        )])
         return membership
 
     pending = PendingSignUp.objects.create(
         programme=programme, email=email, full_name=sign_up.full_name, agreed_at=now, created_at=now,
         **asdict(sign_up.details),
     )
-    message_queue(
+    messages_queue([Outgoing(
         template="confirm_email",
         to_email=email,
-        person=person,
+        person_id=person.pk if person else None,
         idempotency_key=f"confirm:{pending.pk}",
         context={
             "name": sign_up.full_name,
             "programme_name": programme.name,
-            "link": absolute_url("programmes:confirm", kwargs={"token": tokens.make("signup", pending.pk)}),
+            "link": absolute_url("programmes:confirm", kwargs={"token": SIGN_UP.make(pending.pk)}),
             "days": settings.SIGN_UP_CONFIRM_DAYS,
         },
-    )
+    )])
     return pending
 
 
@@ -127,38 +133,65 @@ def membership_update(*, membership: Membership, details: MembershipDetails) -> 
 
 def _guard(membership: Membership, allowed: set[str], action: str) -> None:
     if membership.status not in allowed:
-        raise ValidationError(f"You cannot {action} a membership that is {membership.get_status_display().lower()}.")
+        raise ApplicationError(f"You cannot {action} a membership that is {membership.get_status_display().lower()}.")
+
+
+def _locked(membership: Membership) -> Membership:
+    """The membership's row, locked for this transaction and read afresh."""
+    return Membership.objects.select_for_update().select_related("programme", "person").get(pk=membership.pk)
 
 
 @transaction.atomic
-def membership_pause(*, membership: Membership, until: date, today: date | None = None) -> Membership:
-    today = today or timezone.localdate()
+def membership_pause(*, membership: Membership, until: date, reason: str, today: date | None = None) -> Membership:
+    """Pause until a date (the member is not drawn in rounds before it), for one of the PauseReason reasons.
+
+    Pausing an already paused membership moves its date and reason.
+    """
+    if reason not in PauseReason.values:
+        raise ValueError(f"Unknown pause reason {reason!r}")
+    membership = _locked(membership)
+    today = today or timezone.localdate(timezone=membership.programme.tz)
     _guard(membership, {MembershipStatus.ACTIVE, MembershipStatus.PAUSED}, "pause")
     if until <= today:
-        raise ValidationError("Pause until must be in the future")
+        raise ApplicationError("Pause until must be in the future")
     membership.status = MembershipStatus.PAUSED
     membership.paused_until = until
-    membership.save(update_fields=["status", "paused_until", "updated_at"])
+    membership.pause_reason = reason
+    membership.save(update_fields=["status", "paused_until", "pause_reason", "updated_at"])
     return membership
 
 
 @transaction.atomic
-def membership_resume(*, membership: Membership) -> Membership:
-    _guard(membership, {MembershipStatus.PAUSED}, "resume")
+def membership_resume(*, membership: Membership, now: datetime | None = None) -> Membership:
+    """End a pause now, whatever its reason: from the account page, a one-click link, or its date passing.
+
+    Resuming an active membership changes nothing; a member who left must sign up again.
+    """
+    membership = _locked(membership)
+    if membership.status == MembershipStatus.ACTIVE:
+        return membership
+    if membership.status == MembershipStatus.LEFT:
+        raise ApplicationError(f"You have left {membership.programme.name}. Sign up again from its page to rejoin.")
     membership.status = MembershipStatus.ACTIVE
     membership.paused_until = None
-    membership.resumed_at = timezone.now()
-    membership.save(update_fields=["status", "paused_until", "resumed_at", "updated_at"])
+    membership.pause_reason = ""
+    membership.resumed_at = now or timezone.now()
+    membership.save(update_fields=["status", "paused_until", "pause_reason", "resumed_at", "updated_at"])
     return membership
 
 
 @transaction.atomic
 def membership_leave(*, membership: Membership, now: datetime | None = None) -> Membership:
-    _guard(membership, {MembershipStatus.ACTIVE, MembershipStatus.PAUSED}, "leave")
+    """Leave the programme (from the account page or a one-click unsubscribe); leaving twice changes nothing."""
+    membership = _locked(membership)
+    if membership.status == MembershipStatus.LEFT:
+        return membership
     membership.status = MembershipStatus.LEFT
     membership.paused_until = None
+    membership.pause_reason = ""
+    membership.first_in_line = False
     membership.left_at = now or timezone.now()
-    membership.save(update_fields=["status", "paused_until", "left_at", "updated_at"])
+    membership.save(update_fields=["status", "paused_until", "pause_reason", "first_in_line", "left_at", "updated_at"])
     return membership
 
 
@@ -169,10 +202,15 @@ def memberships_resume_due(*, now: datetime | None = None) -> int:
     paused = Membership.objects.filter(status=MembershipStatus.PAUSED)
     for programme in Programme.objects.filter(pk__in=paused.values("programme")).order_by("pk"):
         today = now.astimezone(programme.tz).date()
-        resumed += paused.filter(programme=programme, paused_until__lte=today).update(
-            status=MembershipStatus.ACTIVE, paused_until=None, resumed_at=now, updated_at=now
-        )
+        for membership in paused.filter(programme=programme, paused_until__lte=today).order_by("pk"):
+            membership_resume(membership=membership, now=now)
+            resumed += 1
     return resumed
+
+
+def memberships_set_first_in_line(*, membership_ids: Iterable[int], first: bool) -> int:
+    """Mark members to be drawn next round whatever their rhythm (a re-match found nobody), or clear the mark."""
+    return Membership.objects.filter(pk__in=list(membership_ids)).update(first_in_line=first, updated_at=timezone.now())
 
 
 @transaction.atomic

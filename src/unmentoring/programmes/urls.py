@@ -4,7 +4,6 @@ from unmentoring.programmes import views
 
 app_name = "programmes"
 urlpatterns = [
-    path("programmes/<slug:slug>/", views.detail, name="detail"),
     path("programmes/<slug:slug>/join/", views.join, name="join"),
     path("programmes/<slug:slug>/join/check-your-email/", views.check_email, name="check-email"),
     path("join/confirm/<str:token>/", views.confirm, name="confirm"),
@@ -12,4 +11,7 @@ urlpatterns = [
     path("account/programmes/<slug:slug>/pause/", views.membership_pause, name="membership-pause"),
     path("account/programmes/<slug:slug>/resume/", views.membership_resume, name="membership-resume"),
     path("account/programmes/<slug:slug>/leave/", views.membership_leave, name="membership-leave"),
+    # Emailed one-click links (their paths are in emails already sent: keep them).
+    path("r/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("r/resume/<str:token>/", views.resume, name="resume"),
 ]

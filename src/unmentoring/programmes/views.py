@@ -1,16 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unmentoring.accounts.services import Throttled
-from unmentoring.core import tokens
-from unmentoring.programmes.models import PendingSignUp
-from unmentoring.core.views import client_ip, too_many_requests
+from unmentoring.core.errors import ApplicationError
+from unmentoring.core.views import bad_link, client_ip, too_many_requests
 from unmentoring.programmes import services
+from unmentoring.programmes.enums import PauseReason
 from unmentoring.programmes.forms import MembershipDetailsForm, PauseForm, SignUpForm
+from unmentoring.programmes.links import RESUME, SIGN_UP, UNSUBSCRIBE
+from unmentoring.programmes.models import Membership, PendingSignUp
 from unmentoring.programmes.selectors import membership_of, programme_get
 
 DETAIL_FIELDS = ["organisation", "role", "phone", "video_kind", "video_handle", "happy_to_talk_about", "rhythm"]
@@ -20,13 +23,6 @@ def _details(data: dict) -> services.MembershipDetails:
     return services.MembershipDetails(
         **{name: data[name] for name in DETAIL_FIELDS}, text_reminders=data.get("text_reminders", False)
     )
-
-
-def detail(request, slug):
-    from unmentoring.rounds.selectors import rounds_of
-
-    programme = programme_get(slug=slug)
-    return render(request, "programmes/detail.html", {"programme": programme, **rounds_of(programme)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -54,10 +50,7 @@ def join(request, slug):
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     """Confirm a sign-up from its emailed link; the GET only shows it (mail scanners follow links)."""
-    try:
-        pending_id = tokens.read("signup", token)
-    except tokens.BadToken:
-        pending_id = None
+    pending_id = SIGN_UP.read_or_none(token)
     pending = PendingSignUp.objects.select_related("programme").filter(pk=pending_id).first() if pending_id else None
     if pending is None:
         return render(request, "programmes/confirm.html", {"pending": None}, status=400)
@@ -66,7 +59,7 @@ def confirm(request, token):
     membership = services.sign_up_confirm(pending_id=pending.pk)
     login(request, membership.person, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, f"Email address confirmed. You are signed up to {membership.programme.name}.")
-    return redirect("accounts:home")
+    return redirect("site:account")
 
 
 def check_email(request, slug):
@@ -85,7 +78,7 @@ def membership_details(request, slug):
     if request.method == "POST" and form.is_valid():
         services.membership_update(membership=membership, details=_details(form.cleaned_data))
         messages.success(request, f"Your details for {membership.programme.name} have been saved.")
-        return redirect("accounts:home")
+        return redirect("site:account")
     return render(request, "programmes/membership_details.html", {"membership": membership, "form": form})
 
 
@@ -96,15 +89,17 @@ def membership_pause(request, slug):
     form = PauseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_pause(membership=membership, until=form.cleaned_data["paused_until"])
-        except ValidationError as error:
-            form.add_error(None, error)
+            membership = services.membership_pause(
+                membership=membership, until=form.cleaned_data["paused_until"], reason=PauseReason.ASKED
+            )
+        except ApplicationError as error:
+            form.add_error(None, str(error))
         else:
             messages.success(
                 request,
                 f"You are paused from {membership.programme.name} until {membership.paused_until:%-d %B %Y}.",
             )
-            return redirect("accounts:home")
+            return redirect("site:account")
     return render(request, "programmes/membership_pause.html", {"membership": membership, "form": form})
 
 
@@ -114,11 +109,11 @@ def membership_resume(request, slug):
     membership = membership_of(person=request.user, slug=slug)
     try:
         services.membership_resume(membership=membership)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
+    except ApplicationError as error:
+        messages.error(request, str(error))
     else:
         messages.success(request, f"Welcome back. You will be matched in the next round of {membership.programme.name}.")
-    return redirect("accounts:home")
+    return redirect("site:account")
 
 
 @login_required
@@ -126,11 +121,41 @@ def membership_resume(request, slug):
 def membership_leave(request, slug):
     membership = membership_of(person=request.user, slug=slug)
     if request.method == "POST":
-        try:
-            services.membership_leave(membership=membership)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, f"You have left {membership.programme.name}.")
-        return redirect("accounts:home")
+        services.membership_leave(membership=membership)
+        messages.success(request, f"You have left {membership.programme.name}.")
+        return redirect("site:account")
     return render(request, "programmes/membership_leave.html", {"membership": membership})
+
+
+def _membership_from(link, token: str) -> Membership | None:
+    membership_id = link.read_or_none(token)
+    return Membership.objects.select_related("programme").filter(pk=membership_id).first() if membership_id else None
+
+
+@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no cookies or token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    membership = _membership_from(UNSUBSCRIBE, token)
+    if membership is None:
+        return bad_link(request, "This unsubscribe link is not valid.")
+    if request.method == "POST":
+        services.membership_leave(membership=membership)
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse("Unsubscribed.", content_type="text/plain")
+        return render(request, "programmes/unsubscribe_done.html", {"membership": membership})
+    return render(request, "programmes/unsubscribe.html", {"membership": membership, "token": token})
+
+
+@require_http_methods(["GET", "POST"])
+def resume(request, token):
+    """The one-click "resume" link in the email that says a member was paused."""
+    membership = _membership_from(RESUME, token)
+    if membership is None:
+        return bad_link(request, "This link is not valid or has expired.")
+    if request.method == "POST":
+        try:
+            membership = services.membership_resume(membership=membership)
+        except ApplicationError as error:
+            return bad_link(request, error, status=409)
+        return render(request, "programmes/resume_done.html", {"membership": membership})
+    return render(request, "programmes/resume.html", {"membership": membership, "token": token})

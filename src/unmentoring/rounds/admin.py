@@ -3,10 +3,8 @@ import re
 from django.contrib import admin
 
 from unmentoring.core.admin import AuditedAdmin
-
 from unmentoring.programmes.models import Membership
-
-from unmentoring.rounds.models import Group, GroupMember, Round
+from unmentoring.rounds.models import CheckIn, Group, Round, Seat
 
 
 @admin.register(Round)
@@ -32,7 +30,7 @@ class RoundAdmin(AuditedAdmin):
 
 
 class SeatInline(admin.TabularInline):
-    model = GroupMember
+    model = Seat
     raw_id_fields = ["membership"]
     extra = 0
 
@@ -43,3 +41,10 @@ class GroupAdmin(AuditedAdmin):
     list_filter = ["round__programme"]
     list_select_related = ["round__programme"]
     inlines = [SeatInline]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(AuditedAdmin):
+    list_display = ["seat", "met", "updated_at"]
+    list_select_related = ["seat__group__round__programme"]
+    list_filter = ["met"]

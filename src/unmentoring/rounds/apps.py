@@ -6,4 +6,5 @@ class RoundsConfig(AppConfig):
     label = "rounds"
 
     def ready(self):
-        from unmentoring.rounds import emails  # noqa: F401  (registers the message loaders)
+        # The intro's loader registers itself with the outbox when its module is imported.
+        from unmentoring.rounds import emails  # noqa: F401, PLC0415  (needs the app registry)

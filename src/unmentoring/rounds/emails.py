@@ -1,24 +1,126 @@
-"""Messages whose content is read from the database when they are sent: intros and their calendar files."""
+"""Every email (and text message) a round sends, built in one place.
+
+Most are built when they are queued, with everything their templates need in
+their stored context. An intro is different: it names the group and carries
+their contact details and a calendar file, so only the seat is stored and the
+loader below reads the rest when it is sent (decision 0004): someone who
+erases their account before then is not in it.
+
+Every message about a programme carries ``membership_email_context`` (its
+name, the account page and the one-click unsubscribe link, from which the
+outbox makes the List-Unsubscribe headers).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.conf import settings
-from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
+from dataclasses import replace
 
 from unmentoring.core.links import absolute_url
+from unmentoring.notifications.enums import Channel
 from unmentoring.notifications.registry import MessageNoLongerApplies, Prepared, email_loader
-from unmentoring.core import tokens
-from unmentoring.rounds.models import GroupMember
+from unmentoring.notifications.services import Outgoing
+from unmentoring.programmes.enums import MembershipStatus
+from unmentoring.programmes.links import membership_email_context, resume_link
+from unmentoring.programmes.models import Membership
+from unmentoring.rounds.calendar import calendar_file
+from unmentoring.rounds.links import CALENDAR, CHECKIN, REMATCH, REPORT, seat_link, skip_link
+from unmentoring.rounds.models import Round, Seat
 
 
-def _domain() -> str:
-    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">") or "unmentoring.localhost"
+def _long_date(moment, tz, *, year: bool = True) -> str:
+    local = moment.astimezone(tz)
+    return f"{local:%A} {local.day} {local:%B}" + (f" {local:%Y}" if year else "")
 
 
-def _contact(seat: GroupMember) -> dict:
+def round_link(rnd: Round) -> str:
+    return absolute_url("rounds:detail", kwargs={"slug": rnd.programme.slug, "number": rnd.number})
+
+
+def notice_message(rnd: Round, membership: Membership) -> Outgoing:
+    """A few days before the draw: "you're in", with a one-click way to sit this round out."""
+    return Outgoing(
+        template="round_notice",
+        to_email=membership.person.email,
+        person_id=membership.person_id,
+        idempotency_key=f"notice:{rnd.pk}:{membership.pk}",
+        context={
+            **membership_email_context(membership),
+            "name": membership.person.full_name,
+            "round_number": rnd.number,
+            "draw_date": _long_date(rnd.draw_at, rnd.programme.tz),
+            "skip_link": skip_link(rnd.pk, membership.pk),
+        },
+    )
+
+
+def intro_messages(seats: list[Seat]) -> list[Outgoing]:
+    """One intro per seat; the loader fills it in when it is sent."""
+    return [
+        Outgoing(
+            template="intro",
+            to_email=seat.membership.person.email,
+            person_id=seat.membership.person_id,
+            idempotency_key=f"intro:{seat.pk}",
+            context={"seat": seat.pk},
+        )
+        for seat in seats
+    ]
+
+
+def seat_message(template: str, seat: Seat, rnd: Round, **extra) -> Outgoing:
+    """A message to one seat of a drawn round: the nudge, the check-in request, the round's close."""
+    membership = seat.membership
+    return Outgoing(
+        template=template,
+        to_email=membership.person.email,
+        person_id=membership.person_id,
+        idempotency_key=f"{template}:{seat.pk}",
+        context={
+            **membership_email_context(membership),
+            "name": membership.person.full_name,
+            "round_number": rnd.number,
+            "window_end": _long_date(rnd.window_ends_at, rnd.programme.tz, year=False),
+            "checkin_link": seat_link(CHECKIN, "rounds:checkin", seat.pk),
+            "rematch_link": seat_link(REMATCH, "rounds:rematch", seat.pk),
+            "round_link": round_link(rnd),
+            **extra,
+        },
+    )
+
+
+def as_text_message(message: Outgoing, seat: Seat) -> Outgoing:
+    """The same message as a text, for a member who agreed to text reminders."""
+    return replace(message, channel=Channel.SMS, to_email="", to_phone=seat.membership.phone,
+                   idempotency_key=f"{message.template}-sms:{seat.pk}")
+
+
+def paused_silent_message(rnd: Round, membership: Membership, *, rounds: int) -> Outgoing:
+    return Outgoing(
+        template="paused_silent",
+        to_email=membership.person.email,
+        person_id=membership.person_id,
+        idempotency_key=f"paused-silent:{rnd.pk}:{membership.pk}",
+        context={**membership_email_context(membership), "name": membership.person.full_name, "rounds": rounds,
+                 "resume_link": resume_link(membership.pk)},
+    )
+
+
+def rematch_waiting_message(seat: Seat, rnd: Round) -> Outgoing:
+    """Nobody else is waiting for a new match: first in line next round."""
+    membership = seat.membership
+    return Outgoing(
+        template="rematch_waiting",
+        to_email=membership.person.email,
+        person_id=membership.person_id,
+        idempotency_key=f"rematch-waiting:{seat.pk}",
+        context={**membership_email_context(membership), "name": membership.person.full_name, "round_number": rnd.number},
+    )
+
+
+# --- The intro, read from the database when it is sent -------------------------
+
+
+def _contact(seat: Seat) -> dict:
     membership = seat.membership
     return {
         "name": membership.person.full_name,
@@ -32,16 +134,17 @@ def _contact(seat: GroupMember) -> dict:
     }
 
 
-def load_seat(seat_id: int) -> tuple[GroupMember, list[GroupMember]]:
+def load_seat(seat_id: int) -> tuple[Seat, list[Seat]]:
+    """A seat (with its round and programme) and the other seats of its group that still have a member."""
     seat = (
-        GroupMember.objects.select_related("group__round__programme", "membership__person")
+        Seat.objects.select_related("group__round__programme", "membership__person", "membership__programme")
         .filter(pk=seat_id, membership__isnull=False)
         .first()
     )
     if seat is None:
         raise MessageNoLongerApplies("the member is no longer in this group")
     others = list(
-        GroupMember.objects.filter(group=seat.group, membership__isnull=False)
+        Seat.objects.filter(group=seat.group, membership__isnull=False)
         .exclude(pk=seat.pk)
         .select_related("membership__person")
         .order_by("pk")
@@ -49,75 +152,30 @@ def load_seat(seat_id: int) -> tuple[GroupMember, list[GroupMember]]:
     return seat, others
 
 
-def calendar_file(seat: GroupMember, others: list[GroupMember]) -> str:
-    """An iCalendar REQUEST: an all-day, free-time hold over the conversation window."""
-    rnd, programme = seat.group.round, seat.group.round.programme
-    tz = programme.tz
-    start = rnd.draw_at.astimezone(tz).date()
-    end = rnd.window_ends_at.astimezone(tz).date() + dt.timedelta(days=1)  # DTEND is exclusive
-    names = ", ".join(o.membership.person.full_name for o in others)
-    cal = Calendar()
-    cal.add("prodid", "-//Unmentoring//Round intro//EN")
-    cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
-    event = Event()
-    event.add("uid", f"round-{rnd.pk}-group-{seat.group_id}@{_domain()}")
-    event.add("dtstamp", rnd.drawn_at or timezone.now())
-    event.add("sequence", 0)
-    event.add("dtstart", start)
-    event.add("dtend", end)
-    event.add("summary", f"{programme.name}: conversation with {names}")
-    event.add("description", "\n".join(
-        [f"Round {rnd.number} of {programme.name}. Arrange a 30 to 60 minute call in this window.", ""]
-        + [f"{c['name']} ({c['organisation']}): {c['email']}, {c['phone']}" for c in map(_contact, others)]
-        + ["", f"The rule: {programme.rules_text}"]
-    ))
-    event.add("transp", "TRANSPARENT")
-    event.add("status", "CONFIRMED")
-    organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.rsplit('<', 1)[-1].rstrip('>')}")
-    organizer.params["cn"] = vText(programme.name)
-    event.add("organizer", organizer)
-    for member in [seat, *others]:
-        attendee = vCalAddress(f"mailto:{member.membership.person.email}")
-        attendee.params["cn"] = vText(member.membership.person.full_name)
-        attendee.params["role"] = vText("REQ-PARTICIPANT")
-        attendee.params["partstat"] = vText("NEEDS-ACTION")
-        event.add("attendee", attendee, encode=0)
-    cal.add_component(event)
-    return cal.to_ical().decode()
-
-
 @email_loader("intro")
 def intro(stored: dict) -> Prepared:
-    from unmentoring.rounds.services import membership_footer
-
     seat, others = load_seat(stored["seat"])
-    if seat.membership.status == "left":
+    if seat.membership.status == MembershipStatus.LEFT:
         raise MessageNoLongerApplies("the member has left the programme")
     if not others:
         raise MessageNoLongerApplies("nobody else is left in the group")
     rnd, programme = seat.group.round, seat.group.round.programme
-    seat.membership.programme = programme
-    footer, headers = membership_footer(seat.membership)
-    tz = programme.tz
-    end = rnd.window_ends_at.astimezone(tz)
     return Prepared(
         context={
-            **footer,
+            **membership_email_context(seat.membership),
             "name": seat.membership.person.full_name,
             "round_number": rnd.number,
             "is_rematch": seat.group.is_rematch,
             "explanation": seat.group.explanation,
             "others": [_contact(o) for o in others],
-            "window_end": f"{end:%A} {end.day} {end:%B %Y}",
+            "window_end": _long_date(rnd.window_ends_at, programme.tz),
             "prompts": programme.prompt_lines,
             "rules": programme.rules_text,
-            "rematch_link": absolute_url("rounds:rematch", kwargs={"token": tokens.make("rematch", seat.pk)}),
-            "report_link": absolute_url("rounds:report", kwargs={"token": tokens.make("report", seat.pk)}),
-            "calendar_link": absolute_url("rounds:calendar", kwargs={"token": tokens.make("calendar", seat.pk)}),
-            "round_link": absolute_url("rounds:detail", kwargs={"slug": programme.slug, "number": rnd.number}),
+            "rematch_link": seat_link(REMATCH, "rounds:rematch", seat.pk),
+            "report_link": seat_link(REPORT, "outcomes:report", seat.pk),
+            "calendar_link": seat_link(CALENDAR, "rounds:calendar", seat.pk),
+            "round_link": round_link(rnd),
         },
-        headers=headers,
         attachments=[{
             "filename": f"round-{rnd.number}.ics",
             "content_type": "text/calendar; method=REQUEST; charset=utf-8",

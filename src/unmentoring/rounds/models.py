@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 
 from unmentoring.programmes.models import Membership, Programme
-from unmentoring.rounds.enums import RoundState
+from unmentoring.rounds.enums import Met, RematchOutcome, RoundState
 
 
 def seed_digest(seed: str) -> str:
@@ -82,15 +82,15 @@ class Group(models.Model):
         return f"{self.round} group {self.number}"
 
 
-class GroupMember(models.Model):
-    """A member's seat in a group. The membership is cleared on erasure; the organisation stays for statistics."""
+class Seat(models.Model):
+    """A member's place in a group. The membership is cleared on erasure; the organisation stays for statistics."""
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="seats")
     membership = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="seats")
     organisation = models.CharField(max_length=120)
     rematch_requested_at = models.DateTimeField(null=True, blank=True)
-    # Set once a re-match request is settled: "regrouped" or "none_waiting" (first in line next round).
-    rematch_outcome = models.CharField(max_length=20, blank=True)
+    # Blank until a re-match request is settled (see RematchOutcome).
+    rematch_outcome = models.CharField(max_length=20, choices=RematchOutcome.choices, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "membership"], name="seat_group_membership_unique")]
@@ -98,3 +98,15 @@ class GroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"seat {self.pk} in {self.group}"
+
+
+class CheckIn(models.Model):
+    """A member's answer after a round, one per seat: did we meet? (The full check-in adds more.)"""
+
+    seat = models.OneToOneField(Seat, on_delete=models.CASCADE, related_name="checkin")
+    met = models.CharField(max_length=10, choices=Met.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.seat}: {self.met}"

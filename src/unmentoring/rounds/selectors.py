@@ -7,12 +7,12 @@ from collections import defaultdict
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
+from unmentoring.accounts.models import Block
 from unmentoring.matching import PastMeeting
-from unmentoring.outcomes.models import Block
 from unmentoring.programmes.enums import Cadence, MembershipStatus, Rhythm
 from unmentoring.programmes.models import Membership
 from unmentoring.rounds.enums import RoundState
-from unmentoring.rounds.models import GroupMember, Round
+from unmentoring.rounds.models import Round, Seat
 
 QUARTER_IN_ROUNDS = {Cadence.WEEKLY: 13, Cadence.FORTNIGHTLY: 6, Cadence.MONTHLY: 3}
 
@@ -27,8 +27,7 @@ def memberships_due(rnd: Round) -> list[Membership]:
     programme = rnd.programme
     draw_day = rnd.draw_at.astimezone(programme.tz).date()
     candidates = list(
-        Membership.objects.confirmed()
-        .filter(programme=programme, person__is_active=True)
+        Membership.objects.filter(programme=programme, person__is_active=True)
         .filter(Q(status=MembershipStatus.ACTIVE) | Q(status=MembershipStatus.PAUSED, paused_until__lte=draw_day))
         .select_related("person")
         .order_by("pk")
@@ -37,7 +36,7 @@ def memberships_due(rnd: Round) -> list[Membership]:
     # every round never wait: leave both out rather than aggregate a programme's whole history.
     longest = max(rhythm_interval(rhythm, programme.cadence) for rhythm in Rhythm.values)
     last_round = dict(
-        GroupMember.objects.filter(group__round__programme=programme, group__is_rematch=False, group__round__number__lt=rnd.number,
+        Seat.objects.filter(group__round__programme=programme, group__is_rematch=False, group__round__number__lt=rnd.number,
                                    group__round__number__gt=rnd.number - longest)
         .exclude(membership__rhythm=Rhythm.EVERY_ROUND)
         .values("membership")
@@ -49,6 +48,7 @@ def memberships_due(rnd: Round) -> list[Membership]:
         last = last_round.get(membership.pk)
         interval = rhythm_interval(membership.rhythm, programme.cadence)
         if membership.first_in_line or last is None or rnd.number - last >= interval:
+            membership.programme = programme  # their emails name it: no query each
             due.append(membership)
     return due
 
@@ -62,13 +62,13 @@ def past_meetings(*, programme, membership_ids: set[int], up_to_round: int) -> l
     # One row per pair (a seat joined to each later-numbered member of its group), in group
     # then member order, rather than every seat of the programme's history grouped in Python.
     pairs = {"group__round__programme": programme, "group__round__number__lte": up_to_round,
-             "membership__isnull": False, "group__members__membership_id__gt": F("membership_id")}
+             "membership__isnull": False, "group__seats__membership_id__gt": F("membership_id")}
     if len(membership_ids) <= FEW_MEMBERS:
-        pairs.update(membership_id__in=membership_ids, group__members__membership_id__in=membership_ids)
+        pairs.update(membership_id__in=membership_ids, group__seats__membership_id__in=membership_ids)
     rows = (
-        GroupMember.objects.filter(**pairs)  # one filter(): both conditions on the same other member
-        .values_list("group__round__number", "membership_id", "group__members__membership_id")
-        .order_by("group_id", "membership_id", "group__members__membership_id")
+        Seat.objects.filter(**pairs)  # one filter(): both conditions on the same other member
+        .values_list("group__round__number", "membership_id", "group__seats__membership_id")
+        .order_by("group_id", "membership_id", "group__seats__membership_id")
     )
     name = {pk: str(pk) for pk in membership_ids}
     return [
@@ -111,13 +111,13 @@ def rounds_of(programme) -> dict:
 def seats_of(*, person, rnd: Round) -> list[dict]:
     """A person's groups in a round, each with the other members' details (only for people in the group)."""
     seats = list(
-        GroupMember.objects.filter(group__round=rnd, membership__person=person)
+        Seat.objects.filter(group__round=rnd, membership__person=person)
         .select_related("group", "checkin")
         .order_by("group__number")
     )
     others = defaultdict(list)
     for other in (
-        GroupMember.objects.filter(group__in=[s.group_id for s in seats])
+        Seat.objects.filter(group__in=[s.group_id for s in seats])
         .exclude(membership__person=person)
         .select_related("membership__person")
         .order_by("pk")
@@ -126,37 +126,10 @@ def seats_of(*, person, rnd: Round) -> list[dict]:
     return [{"seat": seat, "others": others[seat.group_id]} for seat in seats]
 
 
-def seats_for_export(*, person) -> list[dict]:
-    """A person's rounds: who they were grouped with and what they answered."""
-    seats = list(
-        GroupMember.objects.filter(membership__person=person)
-        .select_related("group__round__programme", "checkin")
-        .order_by("group__round__draw_at", "pk")
-    )
-    names = defaultdict(list)
-    for group_id, name in (
-        GroupMember.objects.filter(group__in=[s.group_id for s in seats]).exclude(membership__person=person)
-        .values_list("group_id", "membership__person__full_name").order_by("pk")
-    ):
-        names[group_id].append(name or "(deleted account)")
-    return [
-        {
-            "programme": s.group.round.programme.name,
-            "round": s.group.round.number,
-            "drawn_at": s.group.round.drawn_at.isoformat() if s.group.round.drawn_at else None,
-            "matched_with": names[s.group_id],
-            "why": s.group.explanation,
-            "asked_for_new_match_at": s.rematch_requested_at.isoformat() if s.rematch_requested_at else None,
-            "did_we_meet": s.checkin.met if hasattr(s, "checkin") else None,
-        }
-        for s in seats
-    ]
-
-
 def latest_rounds_of(*, person) -> dict[int, Round]:
     """Per programme, the latest round this person was drawn in (two queries)."""
     latest = (
-        GroupMember.objects.filter(membership__person=person)
+        Seat.objects.filter(membership__person=person)
         .values("group__round__programme")
         .annotate(number=Max("group__round__number"))
         .values_list("group__round__programme", "number")

@@ -9,8 +9,5 @@ urlpatterns = [
     path("r/check-in/<str:token>/", views.checkin, name="checkin"),
     path("r/new-match/<str:token>/", views.rematch, name="rematch"),
     path("r/skip/<str:token>/", views.skip, name="skip"),
-    path("r/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("r/resume/<str:token>/", views.resume, name="resume"),
-    path("r/report/<str:token>/", views.report, name="report"),
     path("r/calendar/<str:token>.ics", views.calendar, name="calendar"),
 ]

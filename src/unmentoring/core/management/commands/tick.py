@@ -4,7 +4,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from unmentoring.core.periodic import tick
+from unmentoring.core.jobs import tick
 
 
 def parse_moment(value: str) -> datetime:

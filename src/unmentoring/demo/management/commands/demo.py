@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from unmentoring.core.demo import DEMO_ORGANISER_EMAIL, DatabaseNotEmpty, demo_load
+from unmentoring.demo.services import DEMO_ORGANISER_EMAIL, DatabaseNotEmpty, demo_load
 
 
 class Command(BaseCommand):

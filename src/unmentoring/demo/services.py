@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from unmentoring.accounts.models import Person
+from unmentoring.notifications.models import Message
 from unmentoring.programmes.models import Membership, Programme
+from unmentoring.rounds.enums import Met
+from unmentoring.rounds.models import CheckIn, Seat
+from unmentoring.rounds.services.lifecycle import round_close, round_draw, round_schedule_next
 
 ORGANISATIONS = [
     "Leeds City Council", "Hackney Council", "Cornwall Council", "NHS Digital Leeds", "Bristol City Council",
@@ -76,19 +81,11 @@ def _past_rounds(programme: Programme, *, rng: random.Random, now, rounds: int =
 
     Their emails are not kept: the demo's sent-mail page starts empty.
     """
-    from datetime import timedelta
-
-    from unmentoring.notifications.models import Message
-    from unmentoring.outcomes.enums import Met
-    from unmentoring.outcomes.models import CheckIn
-    from unmentoring.rounds.models import GroupMember
-    from unmentoring.rounds.services import round_close, round_draw, round_schedule_next
-
     moment = now - timedelta(days=31 * rounds + 10)
     for _ in range(rounds):
         rnd = round_schedule_next(programme=programme, now=moment)
         round_draw(round_id=rnd.pk, now=rnd.draw_at)
-        for seat in GroupMember.objects.filter(group__round=rnd).order_by("pk"):
+        for seat in Seat.objects.filter(group__round=rnd).order_by("pk"):
             if rng.random() < 0.75:
                 CheckIn.objects.create(seat=seat, met=rng.choices(Met.values, weights=[7, 1, 2])[0])
         round_close(round_id=rnd.pk, now=rnd.close_at)

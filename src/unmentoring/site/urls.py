@@ -1,10 +1,12 @@
 from django.urls import path
 
-from unmentoring.core import views
+from unmentoring.site import views
 
-app_name = "core"
+app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("programmes/<slug:slug>/", views.programme, name="programme"),
+    path("account/", views.account, name="account"),
 ]

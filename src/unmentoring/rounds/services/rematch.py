@@ -1,0 +1,96 @@
+""""My match hasn't replied or has left": new matches in the middle of a round (docs/design.md §4)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime
+from itertools import combinations
+
+from django.db import transaction
+from django.utils import timezone
+
+from unmentoring.core.errors import ApplicationError
+from unmentoring.matching import MatchingError
+from unmentoring.notifications.services import messages_queue
+from unmentoring.programmes.enums import MembershipStatus
+from unmentoring.programmes.services import memberships_set_first_in_line
+from unmentoring.rounds import emails
+from unmentoring.rounds.enums import RematchOutcome, RoundState
+from unmentoring.rounds.models import Round, Seat
+from unmentoring.rounds.services.lifecycle import group_members
+
+
+def seat_request_rematch(*, seat_id: int, now: datetime | None = None) -> Seat:
+    """Regroup this member with others of this round who asked too.
+
+    With nobody else waiting, the member is told so and will be first in
+    line next round; a later request in the same window pairs them after all.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        round_id = Seat.objects.filter(pk=seat_id).values_list("group__round_id", flat=True).get()
+        rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
+        seat = Seat.objects.select_related("membership__person", "membership__programme").get(pk=seat_id)
+        if seat.membership is None or seat.membership.status == MembershipStatus.LEFT:
+            raise ApplicationError("You are no longer in this programme.")
+        if rnd.state != RoundState.DRAWN or now >= rnd.window_ends_at:
+            raise ApplicationError(f"The window for round {rnd.number} has closed. You will be matched again next round.")
+        if seat.rematch_outcome == RematchOutcome.REGROUPED:
+            return seat
+        if seat.rematch_requested_at is None:
+            seat.rematch_requested_at = now
+            seat.save(update_fields=["rematch_requested_at"])
+        waiting = list(
+            Seat.objects.filter(group__round=rnd, rematch_requested_at__isnull=False, membership__isnull=False)
+            .exclude(rematch_outcome=RematchOutcome.REGROUPED)
+            .exclude(membership__status=MembershipStatus.LEFT)
+            .select_related("membership__person")
+            .order_by("rematch_requested_at", "pk")
+        )
+        grouped = _regroup(rnd, list({w.membership_id: w for w in waiting}.values()))
+        if any(g.pk == seat.pk for g in grouped):
+            seat.refresh_from_db()
+            return seat
+        seat.rematch_outcome = RematchOutcome.WAITING
+        seat.save(update_fields=["rematch_outcome"])
+        memberships_set_first_in_line(membership_ids=[seat.membership_id], first=True)
+        messages_queue([emails.rematch_waiting_message(seat, rnd)])
+        return seat
+
+
+def _regroup(rnd: Round, candidates: list[Seat]) -> list[Seat]:
+    """Group as many waiting members as can be, never with someone they were grouped with this round.
+
+    When that is impossible for everyone, the latest requester from the group
+    with the most people waiting steps back, and the engine tries again.
+    Returns the seats that were regrouped.
+    """
+    candidates = list(candidates)
+    start = (rnd.groups.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    while len(candidates) >= 2:
+        groups_of = defaultdict(set)  # every group of this round each candidate has sat in, re-matches included
+        for membership_id, group_id in Seat.objects.filter(
+            group__round=rnd, membership_id__in=[c.membership_id for c in candidates]
+        ).values_list("membership_id", "group_id"):
+            groups_of[membership_id].add(group_id)
+        same_group = [
+            (str(a.membership_id), str(b.membership_id))
+            for a, b in combinations(candidates, 2)
+            if groups_of[a.membership_id] & groups_of[b.membership_id]
+        ]
+        for candidate in candidates:
+            candidate.membership.programme = rnd.programme
+        try:
+            new_seats = group_members(rnd, [c.membership for c in candidates], history_to=rnd.number,
+                                      seed=rnd.engine_seed + start, start_number=start, is_rematch=True,
+                                      also_blocked=same_group)
+        except MatchingError:
+            clusters = Counter(c.group_id for c in candidates)
+            crowded = max(clusters, key=lambda group_id: (clusters[group_id], group_id))
+            candidates.remove([c for c in candidates if c.group_id == crowded][-1])
+            continue
+        Seat.objects.filter(pk__in=[c.pk for c in candidates]).update(rematch_outcome=RematchOutcome.REGROUPED)
+        memberships_set_first_in_line(membership_ids=[c.membership_id for c in candidates], first=False)
+        messages_queue(emails.intro_messages(new_seats))
+        return candidates
+    return []

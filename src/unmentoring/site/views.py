@@ -1,0 +1,33 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from unmentoring.programmes.selectors import memberships_of, programme_get, programmes_listed
+from unmentoring.rounds.selectors import latest_rounds_of, rounds_of
+
+
+def home(request):
+    return render(request, "site/home.html", {"programmes": programmes_listed()})
+
+
+def privacy(request):
+    return render(request, "site/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "site/accessibility.html")
+
+
+def programme(request, slug):
+    """A programme's public page: what it is, how to join, its next and past rounds."""
+    programme = programme_get(slug=slug)
+    return render(request, "site/programme.html", {"programme": programme, **rounds_of(programme)})
+
+
+@login_required
+def account(request):
+    """Someone's account: their name, each membership with its latest round, their data."""
+    memberships = memberships_of(person=request.user)
+    latest = latest_rounds_of(person=request.user)
+    for membership in memberships:
+        membership.latest_round = latest.get(membership.programme_id)
+    return render(request, "site/account.html", {"memberships": memberships})
