@@ -46,7 +46,10 @@ run: install assets demo
 	$(DEMO) $(BIN)/unmentoring collectstatic --no-input -v 0
 	$(DEMO) $(BIN)/unmentoring serve --port $(PORT)
 
+# Lint first (fast): imports that run against the layers, then ruff; then the suite.
 test: install-test assets
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -1,4 +1,9 @@
+import email
+import socket
+from email import policy
+
 import pytest
+from aiosmtpd.controller import Controller
 
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 
@@ -50,8 +55,6 @@ class RecordingHandler:
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -66,8 +69,6 @@ class SmtpServer:
         self.controller = None
 
     def start(self):
-        from aiosmtpd.controller import Controller
-
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
@@ -78,9 +79,6 @@ class SmtpServer:
 
     @property
     def received(self):
-        import email
-        from email import policy
-
         return [email.message_from_bytes(e.original_content, policy=policy.default) for e in self.handler.envelopes]
 
     @property

@@ -108,7 +108,7 @@ def write(inst: Instance, directory: Path) -> dict[str, Path]:
     org_names = np.char.add(b"Org ", np.char.mod(b"%d", inst.org).astype("S")) if inst.n else []
     with open(paths["P"], "wb") as fh:
         fh.write(b"id,organisation\n")
-        fh.write(b"".join(b"%s,%s\n" % (i, o) for i, o in zip(names.tolist(), org_names.tolist())))
+        fh.write(b"".join(b"%s,%s\n" % (i, o) for i, o in zip(names.tolist(), org_names.tolist(), strict=False)))
     with open(paths["H"], "wb") as fh:
         fh.write(b"round,a,b\n")
         h = inst.hist

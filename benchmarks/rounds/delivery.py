@@ -69,7 +69,7 @@ def build(members: int) -> int:
 
     from unmentoring.accounts.models import Person
     from unmentoring.programmes.models import Membership, Programme
-    from unmentoring.rounds.services import round_draw, round_schedule_next
+    from unmentoring.rounds.services.lifecycle import round_draw, round_schedule_next
 
     stamp = timezone.now()
     programme = Programme.objects.create(name="Benchmark Coffee", slug="benchmark-coffee",

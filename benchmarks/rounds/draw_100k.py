@@ -53,12 +53,11 @@ def build(args) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from unmentoring.accounts.models import Person
-    from unmentoring.outcomes.models import Block
+    from unmentoring.accounts.models import Block, Person
     from unmentoring.programmes.models import Membership, Programme
     from unmentoring.rounds.enums import RoundState
-    from unmentoring.rounds.models import Group, GroupMember, Round
-    from unmentoring.rounds.services import round_schedule_next
+    from unmentoring.rounds.models import Group, Round, Seat
+    from unmentoring.rounds.services.lifecycle import round_schedule_next
 
     rng = np.random.default_rng(args.seed)
     n = args.members
@@ -111,8 +110,8 @@ def build(args) -> dict:
             seats = []
             for g, group in enumerate(groups):
                 members = order[2 * g: 2 * g + 2] if g < len(groups) - 1 else order[2 * g:]  # odd one out joins the last
-                seats.extend(GroupMember(group=group, membership_id=m, organisation=org_of[m]) for m in members)
-            GroupMember.objects.bulk_create(seats, batch_size=5000)
+                seats.extend(Seat(group=group, membership_id=m, organisation=org_of[m]) for m in members)
+            Seat.objects.bulk_create(seats, batch_size=5000)
             seats_total += len(seats)
     t_history = time.perf_counter()
 
@@ -148,12 +147,12 @@ def reset(round_id: int) -> None:
 
     from unmentoring.notifications.models import Message
     from unmentoring.rounds.enums import RoundState
-    from unmentoring.rounds.models import Group, GroupMember, Round
+    from unmentoring.rounds.models import Group, Round, Seat
 
     with transaction.atomic():
-        seats = GroupMember.objects.filter(group__round_id=round_id)
+        seats = Seat.objects.filter(group__round_id=round_id)
         Message.objects.filter(template="intro")._raw_delete(Message.objects.db)
-        GroupMember.objects.filter(pk__in=seats.values("pk"))._raw_delete(GroupMember.objects.db)
+        Seat.objects.filter(pk__in=seats.values("pk"))._raw_delete(Seat.objects.db)
         Group.objects.filter(round_id=round_id)._raw_delete(Group.objects.db)
         Round.objects.filter(pk=round_id).update(state=RoundState.SCHEDULED, drawn_at=None, draw_note="")
 
@@ -174,9 +173,10 @@ def child(args) -> None:
     from django.db import connection
     from django.utils import timezone  # noqa: F401  (import cost outside the timing)
 
-    import unmentoring.rounds.services as services
+    import unmentoring.rounds.emails as emails
+    import unmentoring.rounds.services.lifecycle as services
     from unmentoring.notifications.models import Message
-    from unmentoring.rounds.models import Group, GroupMember, Round
+    from unmentoring.rounds.models import Group, Round, Seat
 
     timings: dict[str, float] = defaultdict(float)
     facts: dict = {}
@@ -205,11 +205,11 @@ def child(args) -> None:
 
     original_match = services.match
     services.match = timed_match
-    for name in ("memberships_due", "past_meetings", "blocked_pairs", "_group", "_intros"):
+    for name in ("memberships_due", "past_meetings", "blocked_pairs", "group_members", "messages_queue"):
         setattr(services, name, timed(name, getattr(services, name)))
-    services.messages_queue_many = timed("messages_queue_many", services.messages_queue_many)
+    emails.intro_messages = timed("intro_messages", emails.intro_messages)
     Group.objects.bulk_create = timed("Group bulk_create", Group.objects.bulk_create)
-    GroupMember.objects.bulk_create = timed("GroupMember bulk_create", GroupMember.objects.bulk_create)
+    Seat.objects.bulk_create = timed("Seat bulk_create", Seat.objects.bulk_create)
     Message.objects.bulk_create = timed("Message bulk_create", Message.objects.bulk_create)
 
     queries = {"n": 0, "s": 0.0}
@@ -237,7 +237,7 @@ def child(args) -> None:
             profiler.disable()
             profiler.dump_stats(args.profile)
         total = time.perf_counter() - start
-    seats = GroupMember.objects.filter(group__round=drawn).count()
+    seats = Seat.objects.filter(group__round=drawn).count()
     intros = Message.objects.filter(template="intro").count()
     print(json.dumps({
         "total": total, "timings": timings, "facts": facts, "queries": queries["n"], "query_s": queries["s"],
@@ -256,21 +256,21 @@ def run_child(args, url: str, round_id: int, profile: str | None) -> dict:
 
 def steps(result: dict) -> list[tuple[str, float]]:
     t = result["timings"]
-    group_parts = ["past_meetings", "blocked_pairs", "match (engine)", "Group bulk_create", "GroupMember bulk_create"]
+    group_parts = ["past_meetings", "blocked_pairs", "match (engine)", "Group bulk_create", "Seat bulk_create"]
     rows = [
         ("memberships_due", t["memberships_due"]),
         ("past_meetings", t["past_meetings"]),
         ("blocked_pairs", t["blocked_pairs"]),
         ("match (engine)", t["match (engine)"]),
         ("Group bulk_create", t["Group bulk_create"]),
-        ("GroupMember bulk_create", t["GroupMember bulk_create"]),
-        ("_group other (Participants, seat objects)", t["_group"] - sum(t[p] for p in group_parts)),
-        ("_intros (Outgoing objects)", t["_intros"]),
-        ("messages_queue_many", t["messages_queue_many"]),
+        ("Seat bulk_create", t["Seat bulk_create"]),
+        ("group_members other (Participants, seat objects)", t["group_members"] - sum(t[p] for p in group_parts)),
+        ("intro_messages (Outgoing objects)", t["intro_messages"]),
+        ("messages_queue", t["messages_queue"]),
         ("  of which Message bulk_create", t["Message bulk_create"]),
-        ("  of which existing-key lookup and rows", t["messages_queue_many"] - t["Message bulk_create"]),
+        ("  of which existing-key lookup and rows", t["messages_queue"] - t["Message bulk_create"]),
         ("rest (lock, saves, first_in_line, commit, enqueue)",
-         result["total"] - t["memberships_due"] - t["_group"] - t["_intros"] - t["messages_queue_many"]),
+         result["total"] - t["memberships_due"] - t["group_members"] - t["intro_messages"] - t["messages_queue"]),
         ("round_draw total", result["total"]),
     ]
     return rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib import import_module
 
 PURE_COMMANDS = {"match": "unmentoring.matching.cli"}
 
@@ -16,12 +17,10 @@ PURE_COMMANDS = {"match": "unmentoring.matching.cli"}
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     if args and args[0] in PURE_COMMANDS:
-        from importlib import import_module
-
         return import_module(PURE_COMMANDS[args[0]]).main(args[1:])
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unmentoring.settings")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415  (`match` must start without Django)
 
     execute_from_command_line(["unmentoring", *args])
     if not args or args[0] in {"help", "--help", "-h"}:

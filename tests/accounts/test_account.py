@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.clock import at
 from tests.factories import MembershipFactory, PersonFactory
 from unmentoring.accounts.models import LinkRequest, Person
 from unmentoring.core.models import AuditEvent
@@ -12,6 +13,9 @@ from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import Outgoing, messages_queue
 from unmentoring.programmes.models import Membership
 from unmentoring.programmes.services import memberships_resume_due
+from unmentoring.rounds.models import Round, Seat
+from unmentoring.rounds.services.checkins import checkin_record
+from unmentoring.rounds.services.lifecycle import rounds_advance
 
 pytestmark = pytest.mark.django_db
 
@@ -118,8 +122,6 @@ def test_a_missing_pause_date_is_explained(client, signed_in):
 
 
 def test_pauses_end_by_themselves_on_their_date_in_the_programmes_time_zone(member):
-    from tests.clock import at
-
     member.status, member.paused_until = "paused", timezone.datetime(2027, 3, 10).date()
     member.save()
     member.programme.time_zone = "America/New_York"
@@ -183,11 +185,6 @@ def test_deleting_erases_the_person_their_memberships_and_their_mail(client, sig
 
 
 def test_download_includes_my_rounds_with_who_i_met(client, signed_in):
-    from tests.clock import at
-    from unmentoring.rounds.models import Seat, Round
-    from unmentoring.rounds.services.checkins import checkin_record
-    from unmentoring.rounds.services.lifecycle import rounds_advance
-
     partner = MembershipFactory(programme=signed_in.programme, person=PersonFactory(full_name="Bo Partner"))
     rounds_advance(now=at("2027-01-04 08:00"))
     rnd = Round.objects.get()

@@ -1,6 +1,7 @@
 import time
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.links import first_link, token_of
@@ -130,8 +131,6 @@ def test_sign_out_needs_a_post(client, signed_in):
 
 
 def test_forms_refuse_posts_without_a_csrf_token(member):
-    from django.test import Client
-
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(SIGN_IN, {"email": member.person.email})
     assert response.status_code == 403

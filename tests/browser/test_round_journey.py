@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from tests.browser.helpers import assert_accessible, screenshot
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
+from unmentoring.accounts.services import sign_in_link
 from unmentoring.notifications.services import messages_deliver_due
-from unmentoring.rounds.models import Group, Seat, Round
+from unmentoring.rounds.models import Group, Round, Seat
 from unmentoring.rounds.services.lifecycle import round_draw, round_schedule_next
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,7 +69,6 @@ def test_two_members_whose_matches_went_quiet_are_matched_with_each_other(page, 
     check(page, "new-intro")
 
     # The round page, signed in, shows the new match to its member.
-    from unmentoring.accounts.services import sign_in_link
 
     page.goto(sign_in_link(first.membership.person))
     page.get_by_test_id("sign-in-button").click()

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -9,8 +10,6 @@ from unmentoring.programmes.models import Membership, Programme
 
 
 def run_cli(*args, **env):
-    import os
-
     return subprocess.run([sys.executable, "-m", "unmentoring", *args], capture_output=True, text=True,
                           env={**os.environ, **env}, timeout=120)
 
@@ -68,8 +67,6 @@ def test_serve_refuses_bad_flags():
 
 
 def test_the_published_demo_secret_key_is_refused_outside_the_demo():
-    import os
-
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEMO_MODE", "DEBUG"}}
     result = subprocess.run([sys.executable, "-m", "unmentoring", "check"], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 1

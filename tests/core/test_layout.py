@@ -3,9 +3,9 @@
 from html.parser import HTMLParser
 
 import pytest
+from django import forms
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
-from django import forms
 from django.template import Template
 from django.template.context import RequestContext
 from django.template.loader import get_template, render_to_string

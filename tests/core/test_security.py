@@ -1,5 +1,14 @@
+import importlib
+import os
+
 import pytest
+from django.test import Client
 from django.urls import reverse
+
+from tests.factories import PersonFactory
+from unmentoring import settings as project_settings
+from unmentoring.core.models import AuditEvent
+from unmentoring.settings import _mailer_from_url
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +28,12 @@ def test_pages_send_a_strict_content_security_policy_and_safety_headers(client, 
 def test_no_hsts_over_plain_http_and_hsts_over_tls(client, settings):
     assert "Strict-Transport-Security" not in client.get(reverse("site:home"))
     settings.SECURE_HSTS_SECONDS = 31536000
-    from django.test import Client
 
     response = Client().get(reverse("site:home"), secure=True)  # middleware reads settings when loaded
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
 def test_session_cookies_are_secure_and_http_only_behind_tls():
-    import importlib
-    import os
-
-    from unmentoring import settings as project_settings
-
     os.environ["SITE_URL"] = "https://coffee.example.org"
     try:
         reloaded = importlib.reload(project_settings)
@@ -51,8 +54,6 @@ def test_session_cookies_are_secure_and_http_only_behind_tls():
     ("consolemail://", {"BACKEND": "django.core.mail.backends.console.EmailBackend"}),
 ])
 def test_email_url_maps_to_a_mailer(url, expected):
-    from unmentoring.settings import _mailer_from_url
-
     assert _mailer_from_url(url) == expected
 
 
@@ -64,9 +65,6 @@ def test_unknown_pages_get_our_404(client):
 
 @pytest.mark.django_db
 def test_organisers_changes_in_the_admin_are_audited(client, member):
-    from unmentoring.core.models import AuditEvent
-    from tests.factories import PersonFactory
-
     organiser = PersonFactory(is_staff=True, is_superuser=True)
     client.force_login(organiser)
     url = reverse("admin:programmes_membership_change", args=[member.pk])

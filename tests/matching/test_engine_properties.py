@@ -22,7 +22,7 @@ def instances(draw, max_n=36):
     for r in range(1, draw(st.integers(0, 12)) + 1):
         order = ids[:]
         rng.shuffle(order)
-        for a, b in zip(order[::2], order[1::2]):
+        for a, b in zip(order[::2], order[1::2], strict=False):
             history.append(PastMeeting(r, a, b))
     pairs = list(itertools.combinations(ids, 2))
     blocked = rng.sample(pairs, min(len(pairs), draw(st.integers(0, 6))))

@@ -12,8 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from unmentoring.matching import MatchingError, Participant, PastMeeting, match
-from unmentoring.matching import cli, csvio
+from unmentoring.matching import MatchingError, Participant, PastMeeting, cli, csvio, match
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 PEOPLE = "id,organisation\na,DfE\nb,HMRC\nc,DfE\nd,MoJ\n"
@@ -223,7 +222,7 @@ def csv_files(draw):
 def test_fast_and_reference_readers_agree_on_valid_files(tmp_path, files):
     ids, orgs, hist, blocked, crlf = files
     nl = "\r\n" if crlf else "\n"
-    p = write(tmp_path, "P.csv", nl.join(["id,organisation", *(f"{i},{o}" for i, o in zip(ids, orgs))]) + nl)
+    p = write(tmp_path, "P.csv", nl.join(["id,organisation", *(f"{i},{o}" for i, o in zip(ids, orgs, strict=False))]) + nl)
     h = write(tmp_path, "H.csv", nl.join(["round,a,b", *(f"{r},{a},{b}" for r, a, b in hist)]) + nl)
     b = write(tmp_path, "B.csv", nl.join(["a,b", *(f"{x},{y}" for x, y in blocked)]) + nl)
     fast = csvio.read_inputs(p, h, b, 2, True, fast=True)
@@ -232,7 +231,7 @@ def test_fast_and_reference_readers_agree_on_valid_files(tmp_path, files):
     for field in ("org", "met_key", "met_round", "met_rank", "blocked_key", "last_big"):
         assert np.array_equal(getattr(fast.problem, field), getattr(slow.problem, field)), field
     # and both agree with the plain-data API
-    people = [Participant(i, o.strip()) for i, o in zip(ids, orgs)]
+    people = [Participant(i, o.strip()) for i, o in zip(ids, orgs, strict=False)]
     out = tmp_path / "G.csv"
     out.unlink(missing_ok=True)
     args = ["--participants", str(p), "--history", str(h), "--blocked", str(b), "--out", str(out), "--seed", "5"]

@@ -30,7 +30,7 @@ def make_instance(n, rounds, orgs, dominant, blocks, seed):
     for r in range(1, rounds + 1):
         order = ids[:]
         rng.shuffle(order)
-        for a, b in zip(order[::2], order[1::2]):
+        for a, b in zip(order[::2], order[1::2], strict=False):
             history.append(PastMeeting(r, a, b))
     pairs = list(itertools.combinations(ids, 2))
     blocked = rng.sample(pairs, blocks)

@@ -1,12 +1,17 @@
 """GOV.UK Notify delivery against a stand-in Notify API on loopback (the real one is on the internet)."""
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from tests.clock import at
 from unmentoring.notifications.models import Message
@@ -72,8 +77,6 @@ def test_intros_go_through_notify_with_the_calendar_as_a_link(weekly, members, n
 
 @pytest.mark.django_db
 def test_members_who_agreed_get_a_text_nudge_as_well(weekly, members, notify):
-    from django.utils import timezone
-
     Membership.objects.filter(pk=members[0].pk).update(sms_agreed_at=timezone.now(), phone="+447911123456")
     rounds_advance(now=at("2027-01-04 08:00"))
     rnd = Round.objects.get()
@@ -90,10 +93,6 @@ def test_members_who_agreed_get_a_text_nudge_as_well(weekly, members, notify):
 
 
 def test_a_notify_key_without_an_email_template_is_refused_at_start_up():
-    import os
-    import subprocess
-    import sys
-
     result = subprocess.run([sys.executable, "-m", "unmentoring", "check"], capture_output=True, text=True,
                             env={**os.environ, "NOTIFY_API_KEY": API_KEY}, timeout=60)
     assert result.returncode != 0
@@ -102,8 +101,6 @@ def test_a_notify_key_without_an_email_template_is_refused_at_start_up():
 
 @pytest.mark.django_db
 def test_text_reminders_need_a_mobile_number(client, member, settings):
-    from django.urls import reverse
-
     settings.NOTIFY_API_KEY = API_KEY
     client.force_login(member.person)
     url = reverse("programmes:membership-details", kwargs={"slug": member.programme.slug})

@@ -8,8 +8,9 @@ from tests.links import first_link
 from unmentoring.accounts.services import sign_in_request
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import (
-    message_deliver,
     Outgoing,
+    _claim,
+    message_deliver,
     message_render,
     messages_deliver_due,
     messages_queue,
@@ -159,7 +160,6 @@ def test_a_batch_of_due_messages_goes_over_one_smtp_session(member, smtp_server)
 
 def test_a_long_batch_leases_each_message_from_the_moment_it_is_claimed(member, smtp_server):
     """A second deliverer, running while a long batch is still sending, must not take a message the first has claimed."""
-    from unmentoring.notifications.services import _claim
 
     message = queue(member.person)
     batch_started = timezone.now() - timedelta(minutes=10)  # a batch ten minutes into a large draw's intros

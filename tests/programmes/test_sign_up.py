@@ -7,6 +7,7 @@ from django.utils import timezone
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 from tests.links import first_link, token_of
 from unmentoring.accounts.models import Person
+from unmentoring.accounts.services import sign_in_link
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
 from unmentoring.programmes.models import Membership, PendingSignUp
@@ -146,8 +147,6 @@ def test_of_two_sign_ups_the_one_confirmed_counts_and_the_other_link_dies(client
 
 
 def test_a_stranger_cannot_enrol_a_member_in_another_programme(client, programme, member):
-    from unmentoring.accounts.services import sign_in_link
-
     other = ProgrammeFactory()
     client.post(join_url(other), {**VALID, "email": member.person.email, "organisation": "Attacker Ltd"})
     # the member signs in as usual, without opening the confirmation email

@@ -3,18 +3,20 @@
 import itertools
 
 import pytest
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
-from tests.factories import MembershipFactory, PersonFactory
-from tests.links import path_of
 from tests.clock import at
+from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
+from tests.links import path_of
+from unmentoring.accounts.models import Block
+from unmentoring.core.errors import ApplicationError
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
-from unmentoring.accounts.models import Block
-from unmentoring.rounds.models import CheckIn
 from unmentoring.programmes.models import Membership
-from unmentoring.rounds.models import Group, Seat, Round, seed_digest
-from unmentoring.core.errors import ApplicationError
+from unmentoring.rounds.admin import RoundAdmin
+from unmentoring.rounds.models import CheckIn, Group, Round, Seat, seed_digest
 from unmentoring.rounds.services.checkins import checkin_record
 from unmentoring.rounds.services.lifecycle import round_draw, rounds_advance
 
@@ -102,7 +104,6 @@ def test_a_member_who_skips_the_round_from_the_notice_is_left_out_of_the_draw(cl
     drawn = set(Seat.objects.filter(group__round=rnd).values_list("membership_id", flat=True))
     assert members[0].pk not in drawn and len(drawn) == 7
     # the pause ends by itself the day after the draw, in time for round 2
-    from django.core.management import call_command
 
     call_command("tick", "--now", "2027-01-13T09:00")
     members[0].refresh_from_db()
@@ -250,7 +251,6 @@ def test_impossible_blocks_leave_the_round_undrawn_with_a_reason(weekly):
     assert rnd.draw_problem == (
         f"Draw failed: blocked pairs leave no valid grouping for: membership {people[0].pk}, membership {people[1].pk}"
     )
-    from unmentoring.rounds.admin import RoundAdmin
 
     assert RoundAdmin(Round, None).problem(rnd) == (
         f"Draw failed: blocked pairs leave no valid grouping for: {people[0].person.full_name} ({people[0].organisation}), "
@@ -272,7 +272,6 @@ def test_one_click_unsubscribe_leaves_the_programme(client, weekly, members):
     rounds_advance(now=rnd.notice_at)
     notice = message_render(Message.objects.get(template="round_notice", person=members[0].person))
     url = path_of(notice.headers["List-Unsubscribe"].strip("<>"))
-    from django.test import Client
 
     response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
@@ -324,8 +323,6 @@ def test_the_round_page_makes_a_fixed_number_of_queries(client, weekly, members,
 
 
 def test_rounds_of_other_programmes_are_independent(weekly, members):
-    from tests.factories import ProgrammeFactory
-
     other = ProgrammeFactory(cadence="monthly", weekday=1, week_of_month=1)
     MembershipFactory(programme=other, person=PersonFactory())
     rounds_advance(now=SCHEDULED_AT)

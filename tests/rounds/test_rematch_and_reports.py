@@ -1,18 +1,21 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+from django.urls import reverse
 from icalendar import Calendar
 
-from tests.links import path_of
 from tests.clock import at
+from tests.links import path_of
+from unmentoring.accounts.models import Block
+from unmentoring.accounts.services import person_erase
+from unmentoring.core.errors import ApplicationError
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_deliver, message_render
-from unmentoring.accounts.models import Block
 from unmentoring.outcomes.models import Report
 from unmentoring.programmes.models import Membership
-from unmentoring.rounds.models import Group, Seat, Round
-from unmentoring.core.errors import ApplicationError
+from unmentoring.rounds.models import Group, Round, Seat
+from unmentoring.rounds.services.checkins import checkin_record
 from unmentoring.rounds.services.lifecycle import round_draw, rounds_advance
 from unmentoring.rounds.services.rematch import seat_request_rematch
 
@@ -140,8 +143,6 @@ def test_the_intro_arrives_at_a_real_smtp_server_with_a_calendar_hold(weekly, me
 
 @pytest.mark.django_db
 def test_an_intro_for_someone_erased_before_sending_is_not_sent(weekly, members, smtp_server):
-    from unmentoring.accounts.services import person_erase
-
     rnd = drawn_round(weekly)
     seat = Seat.objects.filter(group__round=rnd).order_by("pk").first()
     other = Seat.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
@@ -166,8 +167,6 @@ def test_two_workers_drawing_at_once_make_one_set_of_groups_and_one_intro_each(w
     errors = []
 
     def draw():
-        from django.db import connections
-
         try:
             barrier.wait(timeout=10)
             round_draw(round_id=rnd.pk, now=rnd.draw_at)
@@ -189,8 +188,6 @@ def test_two_workers_drawing_at_once_make_one_set_of_groups_and_one_intro_each(w
 
 @pytest.mark.django_db
 def test_the_demo_sent_mail_page_offers_the_intros_calendar_file(client, weekly, members, settings):
-    from django.urls import reverse
-
     settings.DEMO_MODE = True
     rnd = drawn_round(weekly)
     intro = Message.objects.filter(template="intro").order_by("pk").first()
@@ -240,8 +237,6 @@ def test_a_regrouped_member_gets_one_of_each_later_email_and_a_member_who_left_g
 
 @pytest.mark.django_db
 def test_check_ins_cannot_change_after_the_round_closes(client, weekly, members):
-    from unmentoring.rounds.services.checkins import checkin_record
-
     rnd = drawn_round(weekly)
     seat = Seat.objects.filter(group__round=rnd).first()
     rounds_advance(now=rnd.close_at)
@@ -251,8 +246,6 @@ def test_check_ins_cannot_change_after_the_round_closes(client, weekly, members)
 
 @pytest.mark.django_db
 def test_a_malformed_seat_on_the_round_page_is_a_404_not_an_error(client, weekly, members):
-    from django.urls import reverse
-
     rnd = drawn_round(weekly)
     client.force_login(members[0].person)
     url = reverse("rounds:rematch-signed-in", kwargs={"slug": weekly.slug, "number": rnd.number})
@@ -263,8 +256,6 @@ def test_a_malformed_seat_on_the_round_page_is_a_404_not_an_error(client, weekly
 
 @pytest.mark.django_db
 def test_erasure_removes_the_person_from_intros_already_rendered_for_their_partners(weekly, members, smtp_server):
-    from unmentoring.accounts.services import person_erase
-
     rnd = drawn_round(weekly)
     seat = Seat.objects.filter(group__round=rnd).order_by("pk").first()
     partner = Seat.objects.filter(group=seat.group).exclude(pk=seat.pk).get()

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from tests.factories import ProgrammeFactory
 from tests.clock import at
+from tests.factories import ProgrammeFactory
 from unmentoring.rounds.schedule import next_work_day, nominal_draw_date, nth_weekday, timetable
 
 D = dt.date

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
+from unmentoring.settings import DEMO_SECRET_KEY
+
 
 @register()
 def demo_secret_key_only_in_the_demo(app_configs=None, **kwargs):
     """The published demo key signs links that reveal contact details: refuse it outside the demo."""
-    from unmentoring.settings import DEMO_SECRET_KEY
 
     if settings.SECRET_KEY == DEMO_SECRET_KEY and not (settings.DEBUG or settings.DEMO_MODE):
         return [Error(

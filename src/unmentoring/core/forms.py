@@ -44,8 +44,8 @@ from collections.abc import Sequence
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
-from django.forms.widgets import Input
 from django.forms.renderers import DjangoTemplates
+from django.forms.widgets import Input
 
 __all__ = [
     "GovukBoundField",

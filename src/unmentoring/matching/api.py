@@ -92,7 +92,7 @@ def index_inputs(
     check_options(group_size, same_org)
     people = sorted(participants, key=lambda p: p.id)
     ids = [p.id for p in people]
-    for earlier, later in zip(ids, ids[1:]):
+    for earlier, later in zip(ids, ids[1:], strict=False):
         if earlier == later:
             raise MatchingError(f"participant {later!r} appears more than once")
     pos = {pid: i for i, pid in enumerate(ids)}
@@ -179,7 +179,7 @@ def explain(data: Indexed, solution: engine.Solution) -> list[Group]:
     rounds = np.where(met, prob.met_round[np.maximum(hit, 0)] if len(hit) and len(prob.met_round) else 0, 0)
     same_org = prob.org[a] == prob.org[b]
     per_group: dict[int, list[tuple[int, int, int, bool, bool]]] = {}
-    for x, y, m, r, s in zip(a.tolist(), b.tolist(), met.tolist(), rounds.tolist(), same_org.tolist()):
+    for x, y, m, r, s in zip(a.tolist(), b.tolist(), met.tolist(), rounds.tolist(), same_org.tolist(), strict=False):
         per_group.setdefault(int(gid[x]), []).append((x, y, r, m, s))
     groups = []
     k = prob.group_size

@@ -95,7 +95,7 @@ def _read_rows(path: Path, columns: tuple[str, ...]) -> tuple[list[int], list[li
 def _read_participants_slow(path: Path) -> tuple[list[str], list[str]]:
     lines, rows = _read_rows(path, ("id", "organisation"))
     seen: dict[str, int] = {}
-    for line, (pid, _org) in zip(lines, rows):
+    for line, (pid, _org) in zip(lines, rows, strict=False):
         if not pid:
             raise InputError(path, line, "empty id")
         if pid in seen:
@@ -110,7 +110,7 @@ def _read_pairs_slow(
     lines, rows = _read_rows(path, columns)
     a_out, b_out, r_out = [], [], []
     with_round = columns[0] == "round"
-    for line, row in zip(lines, rows):
+    for line, row in zip(lines, rows, strict=False):
         if with_round:
             if not _INT.match(row[0]):
                 raise InputError(path, line, f"round must be a whole number, not {row[0]!r}")

@@ -349,7 +349,7 @@ def _exact_matching(
         c, blocked = costs.cost(vert[va], vert[vb])
         keep = ~blocked
         w = np.int64(costs.top) - c[keep]
-        return list(zip(va[keep].tolist(), vb[keep].tolist(), w.tolist()))
+        return list(zip(va[keep].tolist(), vb[keep].tolist(), w.tolist(), strict=False))
 
     edge_set: dict[tuple[int, int], int] = {}
 

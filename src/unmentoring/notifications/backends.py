@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
+from notifications_python_client.notifications import NotificationsAPIClient
 
 
 class OutboxOnlyBackend(BaseEmailBackend):
@@ -23,8 +25,6 @@ class NotifyEmailBackend(BaseEmailBackend):
         self.api_key, self.template_id, self.base_url = api_key, template_id, base_url
 
     def send_messages(self, email_messages):
-        from notifications_python_client.notifications import NotificationsAPIClient
-
         client = NotificationsAPIClient(self.api_key, base_url=self.base_url, timeout=20)
         sent = 0
         for message in email_messages:
@@ -43,9 +43,6 @@ class NotifyEmailBackend(BaseEmailBackend):
 
 def notify_send_sms(*, phone_number: str, body: str, reference: str) -> None:
     """Send a text message through GOV.UK Notify's SMS template with one ((body)) field."""
-    from django.conf import settings
-    from notifications_python_client.notifications import NotificationsAPIClient
-
     client = NotificationsAPIClient(settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=20)
     client.send_sms_notification(
         phone_number=phone_number, template_id=settings.NOTIFY_SMS_TEMPLATE_ID,

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from unmentoring.core.admin import AuditedAdmin
-
 from unmentoring.programmes.models import Membership, Programme
 
 

@@ -137,7 +137,7 @@ def group_members(rnd: Round, memberships: list[Membership], *, history_to: int,
     )
     seats = [
         Seat(group=group, membership=by_id[member], organisation=by_id[member].organisation)
-        for group, planned in zip(groups, grouping.groups)
+        for group, planned in zip(groups, grouping.groups, strict=False)
         for member in planned.members
     ]
     return Seat.objects.bulk_create(seats, batch_size=5000)
@@ -226,7 +226,7 @@ def round_send_nudges(*, round_id: int, now: datetime | None = None) -> int:
         seats = list(_seats_to_message(rnd, Q(checkin__isnull=True)).annotate(met=Exists(someone_met)).filter(met=False))
         outgoing = [emails.seat_message("nudge", seat, rnd) for seat in seats]
         if settings.NOTIFY_API_KEY and settings.NOTIFY_SMS_TEMPLATE_ID:
-            outgoing += [emails.as_text_message(message, seat) for seat, message in zip(seats, outgoing)
+            outgoing += [emails.as_text_message(message, seat) for seat, message in zip(seats, outgoing, strict=False)
                          if seat.membership.sms_agreed_at is not None]
         return messages_queue(outgoing)
 

@@ -6,6 +6,8 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 
 class Command(BaseCommand):
@@ -23,8 +25,6 @@ class Command(BaseCommand):
         if workers < 1 or tick_every < 1 or not 0 < port < 65536:
             self.stderr.write("--workers and --tick-every must be at least 1, --port 1 to 65535")
             sys.exit(2)
-        from django.db import connection
-        from django.db.migrations.executor import MigrationExecutor
 
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
