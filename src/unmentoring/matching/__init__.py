@@ -9,9 +9,6 @@ A pure library (no Django): plain data in, plain data out, seeded randomness.
 """
 
 from .api import (
-    SAME_ORG_ALLOW,
-    SAME_ORG_AVOID,
-    SAME_ORG_POLICIES,
     Group,
     Grouping,
     Participant,
@@ -19,7 +16,7 @@ from .api import (
     SameOrg,
     match,
 )
-from .sizes import MAX_GROUP_SIZE, MIN_GROUP_SIZE, MatchingError, group_sizes
+from .sizes import MAX_GROUP_SIZE, MIN_GROUP_SIZE, SAME_ORG_ALLOW, SAME_ORG_AVOID, SAME_ORG_POLICIES, MatchingError, group_sizes
 
 __all__ = [
     "MAX_GROUP_SIZE",

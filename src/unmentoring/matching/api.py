@@ -10,13 +10,9 @@ from typing import Literal
 import numpy as np
 
 from . import engine
-from .sizes import MAX_GROUP_SIZE, MIN_GROUP_SIZE, MatchingError
+from .sizes import MAX_GROUP_SIZE, MIN_GROUP_SIZE, SAME_ORG_AVOID, SAME_ORG_POLICIES, MatchingError
 
-# The same-organisation rule: "avoid" grouping people of one organisation when it can be helped, or "allow" it.
-SAME_ORG_AVOID = "avoid"
-SAME_ORG_ALLOW = "allow"
 SameOrg = Literal["avoid", "allow"]
-SAME_ORG_POLICIES: tuple[str, ...] = (SAME_ORG_AVOID, SAME_ORG_ALLOW)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import secrets
 import sys
 from pathlib import Path
 
-from .sizes import MAX_GROUP_SIZE, MIN_GROUP_SIZE, MatchingError
+from .sizes import MAX_GROUP_SIZE, MIN_GROUP_SIZE, SAME_ORG_AVOID, SAME_ORG_POLICIES, MatchingError
 
 DESCRIPTION = """\
 Draw one round of a randomised coffee trial: put every participant into a
@@ -74,11 +74,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, metavar="G.csv", help="where to write the groups: group,id")
     p.add_argument("--history", type=Path, metavar="H.csv", help="past meetings: round,a,b")
     p.add_argument("--blocked", type=Path, metavar="B.csv", help="pairs never to group: a,b")
-    p.add_argument("--group-size", type=_group_size, default=2, metavar="K", help="target group size, 2 to 5 (default 2)")
+    p.add_argument("--group-size", type=_group_size, default=2, metavar="K", help=f"target group size, {MIN_GROUP_SIZE} to {MAX_GROUP_SIZE} (default 2)")
     p.add_argument("--seed", type=_seed, metavar="INT", help="random seed (default: drawn from the OS and printed)")
     p.add_argument(
         "--same-org",
-        choices=("avoid", "allow"),
+        choices=SAME_ORG_POLICIES,
         default="avoid",
         help="avoid (default) or allow pairs from the same organisation",
     )
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"seed: {seed} (drawn from the OS; pass --seed {seed} to repeat this draw)", file=sys.stderr)
     try:
         inputs = csvio.read_inputs(
-            args.participants, args.history, args.blocked, args.group_size, args.same_org == "avoid"
+            args.participants, args.history, args.blocked, args.group_size, args.same_org == SAME_ORG_AVOID
         )
         n = inputs.problem.n
         if n < 2:

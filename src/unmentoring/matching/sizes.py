@@ -1,9 +1,14 @@
-"""The group-size rule (docs/design.md §5)."""
+"""The group-size rule and the same-organisation policies (docs/design.md §5): the engine's limits, in one place."""
 
 from __future__ import annotations
 
 MIN_GROUP_SIZE = 2
 MAX_GROUP_SIZE = 5
+
+# "avoid" grouping people of one organisation when it can be helped, or "allow" it.
+SAME_ORG_AVOID = "avoid"
+SAME_ORG_ALLOW = "allow"
+SAME_ORG_POLICIES: tuple[str, ...] = (SAME_ORG_AVOID, SAME_ORG_ALLOW)
 
 
 class MatchingError(ValueError):
