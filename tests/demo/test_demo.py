@@ -1,6 +1,5 @@
 """The demo programme `make run` loads."""
 
-
 import pytest
 from django.core.management import CommandError, call_command
 

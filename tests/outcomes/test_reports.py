@@ -1,6 +1,5 @@
 """Reporting a concern about someone in your group."""
 
-
 import pytest
 
 from tests.rounds.helpers import drawn_round, link_in

@@ -3,24 +3,20 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.clock import at
 from tests.factories import MembershipFactory
+from tests.links import path_of
+from tests.rounds.helpers import schedule
 from unmentoring.notifications.models import Message
+from unmentoring.notifications.services import message_render
 from unmentoring.programmes.services import memberships_resume_due
 from unmentoring.rounds.services.lifecycle import rounds_advance
 
 pytestmark = pytest.mark.django_db
-
-
-import pytest
-from django.test import Client
-
-from tests.links import path_of
-from tests.rounds.helpers import schedule
-from unmentoring.notifications.services import message_render
 
 
 def membership_url(name, membership):

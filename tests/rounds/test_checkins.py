@@ -1,6 +1,5 @@
 """Members' answers after a round."""
 
-
 import pytest
 
 from tests.links import path_of
@@ -13,7 +12,6 @@ from unmentoring.rounds.services.checkins import checkin_record
 from unmentoring.rounds.services.lifecycle import rounds_advance
 
 pytestmark = pytest.mark.django_db
-import pytest
 
 
 @pytest.mark.django_db

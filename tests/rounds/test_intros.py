@@ -1,6 +1,5 @@
 """The intro: who, how to reach them, a calendar hold; read from the database when it is sent."""
 
-
 import pytest
 from django.urls import reverse
 from icalendar import Calendar
@@ -13,6 +12,7 @@ from unmentoring.rounds.models import Seat
 from unmentoring.rounds.services.lifecycle import rounds_advance
 
 pytestmark = pytest.mark.django_db
+
 
 @pytest.mark.django_db
 def test_the_intro_arrives_at_a_real_smtp_server_with_a_calendar_hold(weekly, members, smtp_server):

@@ -1,9 +1,11 @@
 """The monthly (here weekly) cycle, driven by a controllable clock: no sleeping."""
 
 import itertools
+import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections
 from django.urls import reverse
 
 from tests.clock import at
@@ -21,17 +23,6 @@ from unmentoring.rounds.services.checkins import checkin_record
 from unmentoring.rounds.services.lifecycle import round_draw, rounds_advance
 
 pytestmark = pytest.mark.django_db
-
-
-
-
-
-
-
-import threading
-
-import pytest
-from django.db import connection, connections
 
 
 def test_a_new_programme_gets_its_first_round_with_a_committed_seed(weekly, members):

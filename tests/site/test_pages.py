@@ -1,18 +1,13 @@
 """The pages that compose several apps: home, programme, account."""
 
-
 import pytest
 from django.urls import reverse
 
 from tests.factories import MembershipFactory
+from tests.rounds.helpers import schedule
 from unmentoring.rounds.services.lifecycle import rounds_advance
 
 pytestmark = pytest.mark.django_db
-
-
-import pytest
-
-from tests.rounds.helpers import schedule
 
 
 def test_the_account_page_lists_the_members_programmes(client, signed_in):
