@@ -81,3 +81,12 @@ def test_download_includes_my_rounds_with_who_i_met(client, signed_in):
     data = json.loads(client.get(reverse("accounts:download-data")).content)
 
     assert [(r["round"], r["matched_with"], r["did_we_meet"]) for r in data["rounds"]] == [(1, [partner.person.full_name], "yes")]
+
+
+def test_the_download_has_every_apps_part_of_my_data(client, signed_in):
+    data = client.get(reverse("accounts:download-data")).json()
+    assert set(data) == {
+        "exported_at", "person", "sign_in_requests", "blocked", "actions_recorded",  # accounts (and the audit log)
+        "memberships", "sign_ups_waiting_for_confirmation", "programmes_organised",  # programmes
+        "rounds", "reports_made", "messages",  # rounds, outcomes, notifications
+    }

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -127,3 +128,49 @@ def test_one_click_unsubscribe_leaves_the_programme(client, weekly, members):
     members[0].refresh_from_db()
     assert members[0].status == "left"
     assert client.get(url[:-4] + "nope/").status_code == 400
+
+
+def _paused_for_silence(membership):
+    """As the silence rule leaves a member: paused for a year, reason "silent" (set directly, as old code did)."""
+    until = timezone.localdate() + timedelta(days=365)
+    type(membership).objects.filter(pk=membership.pk).update(status="paused", paused_until=until, pause_reason="silent")
+
+
+def _exported_membership(client):
+    return client.get(reverse("accounts:download-data")).json()["memberships"][0]
+
+
+@pytest.mark.parametrize("path", ["account page", "one-click link", "pause date passing"])
+def test_every_way_of_resuming_ends_the_pause_and_its_reason(client, signed_in, path):
+    _paused_for_silence(signed_in)
+    if path == "account page":
+        assert client.post(membership_url("resume", signed_in)).status_code == 302
+    elif path == "one-click link":
+        # Made as the emails made it before the house move: links already sent must keep working.
+        token = signing.dumps(signed_in.pk, salt="unmentoring.resume")
+        assert client.post(reverse("programmes:resume", kwargs={"token": token})).status_code == 200
+    else:
+        assert memberships_resume_due(now=timezone.now() + timedelta(days=366)) == 1
+    signed_in.refresh_from_db()
+    assert (signed_in.status, signed_in.paused_until, signed_in.pause_reason) == ("active", None, "")
+    assert signed_in.resumed_at is not None
+    exported = _exported_membership(client)
+    assert (exported["status"], exported["pause_reason"], exported["paused_until"]) == ("active", "", None)
+
+
+def test_a_pause_says_why_until_it_ends(client, signed_in):
+    until = timezone.localdate() + timedelta(days=30)
+    client.post(membership_url("pause", signed_in), date_fields(until))
+    assert _exported_membership(client)["pause_reason"] == "asked"
+
+
+def test_resuming_twice_changes_nothing_and_a_member_who_left_cannot_resume_by_link(client, signed_in):
+    token = signing.dumps(signed_in.pk, salt="unmentoring.resume")
+    url = reverse("programmes:resume", kwargs={"token": token})
+    assert client.post(url).status_code == 200  # already active: nothing to do, no error
+    type(signed_in).objects.filter(pk=signed_in.pk).update(status="left")
+    response = client.post(url)
+    assert response.status_code == 409
+    assert "Sign up again from its page" in response.text
+    signed_in.refresh_from_db()
+    assert signed_in.status == "left"
