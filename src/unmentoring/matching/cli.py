@@ -107,9 +107,8 @@ def _keep_freed_memory() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(sys.argv[1:] if argv is None else argv)
     _keep_freed_memory()
-    # After mallopt, so numpy's large arrays come from the reused heap; `--help` stays instant.
-    from . import csvio, engine  # noqa: PLC0415
-    from .api import name_people  # noqa: PLC0415
+    from . import csvio, engine  # noqa: PLC0415  (after mallopt: numpy's large arrays reuse the heap; --help stays instant)
+    from .api import name_people  # noqa: PLC0415  (as above)
 
     seed = args.seed
     if seed is None:
