@@ -4,17 +4,17 @@ from django.views.decorators.http import require_http_methods
 from unmentoring.core.views import bad_link
 from unmentoring.outcomes.forms import ReportForm
 from unmentoring.outcomes.services import report_submit
-from unmentoring.rounds.emails import load_seat
-from unmentoring.rounds.links import REPORT, live_seat_id
+from unmentoring.rounds.links import REPORT
+from unmentoring.rounds.selectors import seat_by_link
 
 
 @require_http_methods(["GET", "POST"])
 def report(request, token):
     """Report a concern about someone in your group, from the link in the intro."""
-    seat_id = live_seat_id(REPORT, token)
-    if seat_id is None:
+    found = seat_by_link(REPORT, token)
+    if found is None:
         return bad_link(request, "This link is not valid or has expired.")
-    seat, others = load_seat(seat_id)
+    seat, others = found
     form = ReportForm(request.POST if request.method == "POST" else None, others=others)
     if request.method == "POST" and form.is_valid():
         about = next(o for o in others if o.pk == form.cleaned_data["about"])

@@ -25,6 +25,7 @@ from unmentoring.programmes.models import Membership
 from unmentoring.rounds.calendar import calendar_file
 from unmentoring.rounds.links import CALENDAR, CHECKIN, REMATCH, REPORT, seat_link, skip_link
 from unmentoring.rounds.models import Round, Seat
+from unmentoring.rounds.selectors import seat_with_others
 
 
 def _long_date(moment, tz, *, year: bool = True) -> str:
@@ -134,27 +135,12 @@ def _contact(seat: Seat) -> dict:
     }
 
 
-def load_seat(seat_id: int) -> tuple[Seat, list[Seat]]:
-    """A seat (with its round and programme) and the other seats of its group that still have a member."""
-    seat = (
-        Seat.objects.select_related("group__round__programme", "membership__person", "membership__programme")
-        .filter(pk=seat_id, membership__isnull=False)
-        .first()
-    )
-    if seat is None:
-        raise MessageNoLongerApplies("the member is no longer in this group")
-    others = list(
-        Seat.objects.filter(group=seat.group, membership__isnull=False)
-        .exclude(pk=seat.pk)
-        .select_related("membership__person")
-        .order_by("pk")
-    )
-    return seat, others
-
-
 @email_loader("intro")
 def intro(stored: dict) -> Prepared:
-    seat, others = load_seat(stored["seat"])
+    found = seat_with_others(stored["seat"])
+    if found is None:
+        raise MessageNoLongerApplies("the member is no longer in this group")
+    seat, others = found
     if seat.membership.status == MembershipStatus.LEFT:
         raise MessageNoLongerApplies("the member has left the programme")
     if not others:

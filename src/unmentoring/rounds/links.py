@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from unmentoring.core.links import absolute_url
 from unmentoring.core.signing import SignedLink
-from unmentoring.rounds.models import Seat
 
 CHECKIN = SignedLink("checkin", max_age=timedelta(days=60))
 REMATCH = SignedLink("rematch", max_age=timedelta(days=60))
@@ -24,10 +23,3 @@ def seat_link(link: SignedLink, viewname: str, seat_id: int) -> str:
 def skip_link(round_id: int, membership_id: int) -> str:
     return absolute_url("rounds:skip", kwargs={"token": SKIP.make((round_id, membership_id))})
 
-
-def live_seat_id(link: SignedLink, token: str) -> int | None:
-    """The seat a seat link is for, if the link is good and the seat still has its member."""
-    seat_id = link.read_or_none(token)
-    if seat_id is None or not Seat.objects.filter(pk=seat_id, membership__isnull=False).exists():
-        return None
-    return seat_id

@@ -140,3 +140,30 @@ def latest_rounds_of(*, person) -> dict[int, Round]:
     if not wanted:
         return {}
     return {rnd.programme_id: rnd for rnd in Round.objects.filter(wanted).select_related("programme")}
+
+
+def seat_with_others(seat_id: int) -> tuple[Seat, list[Seat]] | None:
+    """A seat (with its round and programme) and the other seats of its group that still have a member.
+
+    None if the seat is gone or its member erased.
+    """
+    seat = (
+        Seat.objects.select_related("group__round__programme", "membership__person", "membership__programme", "checkin")
+        .filter(pk=seat_id, membership__isnull=False)
+        .first()
+    )
+    if seat is None:
+        return None
+    others = list(
+        Seat.objects.filter(group=seat.group, membership__isnull=False)
+        .exclude(pk=seat.pk)
+        .select_related("membership__person")
+        .order_by("pk")
+    )
+    return seat, others
+
+
+def seat_by_link(link, token: str) -> tuple[Seat, list[Seat]] | None:
+    """The seat a signed seat link points at, with the rest of its group; None if the link or the seat is no good."""
+    seat_id = link.read_or_none(token)
+    return seat_with_others(seat_id) if seat_id is not None else None

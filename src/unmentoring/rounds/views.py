@@ -8,11 +8,10 @@ from unmentoring.core.errors import ApplicationError
 from unmentoring.core.views import bad_link
 from unmentoring.programmes.models import Membership
 from unmentoring.rounds.calendar import calendar_file
-from unmentoring.rounds.emails import load_seat
 from unmentoring.rounds.forms import CheckInForm
-from unmentoring.rounds.links import CALENDAR, CHECKIN, REMATCH, SKIP, live_seat_id
+from unmentoring.rounds.links import CALENDAR, CHECKIN, REMATCH, SKIP
 from unmentoring.rounds.models import Round, Seat
-from unmentoring.rounds.selectors import round_get, seats_of
+from unmentoring.rounds.selectors import round_get, seat_by_link, seats_of
 from unmentoring.rounds.services.checkins import checkin_record
 from unmentoring.rounds.services.lifecycle import round_skip
 from unmentoring.rounds.services.rematch import seat_request_rematch
@@ -29,15 +28,15 @@ def detail(request, slug, number):
 
 @require_http_methods(["GET", "POST"])
 def checkin(request, token):
-    seat_id = live_seat_id(CHECKIN, token)
-    if seat_id is None:
+    found = seat_by_link(CHECKIN, token)
+    if found is None:
         return bad_link(request, "This check-in link is not valid or has expired.")
-    seat, others = load_seat(seat_id)
+    seat, others = found
     existing = getattr(seat, "checkin", None)
     form = CheckInForm(request.POST if request.method == "POST" else None, initial={"met": existing.met if existing else None})
     if request.method == "POST" and form.is_valid():
         try:
-            checkin_record(seat_id=seat_id, met=form.cleaned_data["met"])
+            checkin_record(seat_id=seat.pk, met=form.cleaned_data["met"])
         except ApplicationError as error:
             return bad_link(request, error)
         return render(request, "rounds/checkin_done.html", {"seat": seat, "met": form.cleaned_data["met"]})
@@ -46,13 +45,13 @@ def checkin(request, token):
 
 @require_http_methods(["GET", "POST"])
 def rematch(request, token):
-    seat_id = live_seat_id(REMATCH, token)
-    if seat_id is None:
+    found = seat_by_link(REMATCH, token)
+    if found is None:
         return bad_link(request, "This link is not valid or has expired.")
-    seat, others = load_seat(seat_id)
+    seat, others = found
     if request.method == "POST":
         try:
-            seat = seat_request_rematch(seat_id=seat_id)
+            seat = seat_request_rematch(seat_id=seat.pk)
         except ApplicationError as error:
             return bad_link(request, error, status=409)
         return render(request, "rounds/rematch_done.html", {"seat": seat})
@@ -93,10 +92,10 @@ def skip(request, token):
 
 
 def calendar(request, token):
-    seat_id = live_seat_id(CALENDAR, token)
-    if seat_id is None:
+    found = seat_by_link(CALENDAR, token)
+    if found is None:
         return bad_link(request, "This calendar link is not valid or has expired.")
-    seat, others = load_seat(seat_id)
+    seat, others = found
     response = HttpResponse(calendar_file(seat, others), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="round-{seat.group.round.number}.ics"'
     return response
