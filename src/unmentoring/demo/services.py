@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from unmentoring.accounts.models import Person
+from unmentoring.core.errors import ApplicationError
 from unmentoring.notifications.models import Message
 from unmentoring.programmes.models import Membership, Programme
 from unmentoring.rounds.enums import Met
@@ -30,8 +31,8 @@ TOPICS = ["user research with residents", "moving off legacy systems", "running 
 DEMO_ORGANISER_EMAIL = "organiser@example.org"
 
 
-class DatabaseNotEmpty(Exception):
-    pass
+class DatabaseNotEmpty(ApplicationError):
+    """The demo loads only into an empty database."""
 
 
 @transaction.atomic
