@@ -52,7 +52,6 @@ __all__ = [
     "GovukDateField",
     "GovukDateInput",
     "GovukFormRenderer",
-    "GovukNumericInput",
 ]
 
 DATE_PARTS = ("day", "month", "year")
@@ -107,17 +106,6 @@ class GovukDateInput(forms.MultiWidget):
 
     def id_for_label(self, id_):
         return f"{id_}_day" if id_ else ""
-
-
-class GovukNumericInput(forms.TextInput):
-    """Whole numbers, the GOV.UK way: a text box with a numeric keypad.
-
-    ``type="number"`` has accessibility and usability problems, see
-    https://technology-blog.service.gov.uk/2020/02/24/why-the-gov-uk-design-system-team-changed-the-input-type-for-numbers/
-    """
-
-    def __init__(self, attrs=None):
-        super().__init__({"inputmode": "numeric", "spellcheck": "false", **(attrs or {})})
 
 
 def date_parts_problem(values: Sequence[str | None]) -> tuple[str | None, tuple[str, ...]]:

@@ -192,7 +192,8 @@ def group_pairs(gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def evaluate(prob: Problem, gid: np.ndarray) -> tuple[int, int, int, int, int]:
-    """(blocked, repeats, recency, same_org, extra_seat_repeats) of a grouping."""
+    """(blocked, repeats, recency, same_org, extra-seat repeats) of a grouping; the last counts people in a group
+    larger than the target size who were in one last round too (the k = 3–5 rule)."""
     a, b = group_pairs(gid)
     met, rank, same, blocked = pair_facts(prob, a, b)
     sizes = np.bincount(gid)
