@@ -13,7 +13,7 @@ KINDS = {"signup", "resume", "unsubscribe", "checkin", "rematch", "calendar", "r
 
 
 def test_every_app_defines_its_own_links_and_no_kind_twice():
-    assert {link.kind for link in SignedLink.defined()} == KINDS
+    assert {link.kind for link in SignedLink.defined() if not link.kind.startswith("test-")} == KINDS
     with pytest.raises(ValueError, match="defined twice"):
         SignedLink("checkin", max_age=None)
 

@@ -90,6 +90,7 @@ def test_members_who_agreed_get_a_text_nudge_as_well(weekly, members, notify):
     assert [(t["phone_number"], t["template_id"]) for t in texts] == [("+447911123456", SMS_TEMPLATE)]
     assert texts[0]["personalisation"]["body"].startswith("Weekly Coffee: have you met your match for round 1 yet?")
     assert len([p for p, _, _ in notify if p == "/v2/notifications/email"]) == 8
+    assert Message.objects.get(channel="sms").headers == {}  # one-click unsubscribe is for email
 
 
 def test_a_notify_key_without_an_email_template_is_refused_at_start_up():

@@ -119,7 +119,7 @@ def message_render(message: Message, *, save: bool = True) -> Message:
         message.subject = " ".join(render_to_string(f"{name}.subject.txt", context).split())[:250]
         message.body_text = render_to_string(f"{name}.txt", context).strip() + "\n"
         message.body_html = render_to_string(f"{name}.html", context)
-    message.headers = unsubscribe_headers(prepared.context)
+    message.headers = unsubscribe_headers(prepared.context) if message.channel == Channel.EMAIL else {}
     message.attachments = prepared.attachments
     message.rendered_at = timezone.now()
     if save:

@@ -138,7 +138,8 @@ def _guard(membership: Membership, allowed: set[str], action: str) -> None:
 
 def _locked(membership: Membership) -> Membership:
     """The membership's row, locked for this transaction and read afresh."""
-    return Membership.objects.select_for_update().select_related("programme", "person").get(pk=membership.pk)
+    # of=("self",): lock the membership only, not the programme and person rows it is read with.
+    return Membership.objects.select_for_update(of=("self",)).select_related("programme", "person").get(pk=membership.pk)
 
 
 @transaction.atomic
@@ -172,12 +173,16 @@ def membership_resume(*, membership: Membership, now: datetime | None = None) ->
         return membership
     if membership.status == MembershipStatus.LEFT:
         raise ApplicationError(f"You have left {membership.programme.name}. Sign up again from its page to rejoin.")
-    membership.status = MembershipStatus.ACTIVE
-    membership.paused_until = None
-    membership.pause_reason = ""
-    membership.resumed_at = now or timezone.now()
-    membership.save(update_fields=["status", "paused_until", "pause_reason", "resumed_at", "updated_at"])
+    fields = _resumed(now or timezone.now())
+    for name, value in fields.items():
+        setattr(membership, name, value)
+    membership.save(update_fields=[*fields, "updated_at"])
     return membership
+
+
+def _resumed(now: datetime) -> dict:
+    """What resuming sets, whichever path resumes: active, no pause date or reason, and when."""
+    return {"status": MembershipStatus.ACTIVE, "paused_until": None, "pause_reason": "", "resumed_at": now}
 
 
 @transaction.atomic
@@ -202,9 +207,7 @@ def memberships_resume_due(*, now: datetime | None = None) -> int:
     paused = Membership.objects.filter(status=MembershipStatus.PAUSED)
     for programme in Programme.objects.filter(pk__in=paused.values("programme")).order_by("pk"):
         today = now.astimezone(programme.tz).date()
-        for membership in paused.filter(programme=programme, paused_until__lte=today).order_by("pk"):
-            membership_resume(membership=membership, now=now)
-            resumed += 1
+        resumed += paused.filter(programme=programme, paused_until__lte=today).update(**_resumed(now), updated_at=now)
     return resumed
 
 

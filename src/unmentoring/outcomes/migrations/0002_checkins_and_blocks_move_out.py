@@ -14,11 +14,12 @@ def move_content_types(apps, schema_editor, *, backwards=False):
         old = ContentType.objects.filter(app_label=old_label, model=model).first()
         if old is None:
             continue
-        if ContentType.objects.filter(app_label=new_label, model=model).exists():
-            old.delete()  # the other one was created already (post_migrate); nothing can point at this one
-        else:
-            old.app_label = new_label
-            old.save(update_fields=["app_label"])
+        # A content type made for the new place already (post_migrate after migrating in stages) has
+        # nothing but its own fresh permissions: drop it, so the old one, with the grants and the
+        # admin's history that point at it, takes its place.
+        ContentType.objects.filter(app_label=new_label, model=model).delete()
+        old.app_label = new_label
+        old.save(update_fields=["app_label"])
 
 
 class Migration(migrations.Migration):
