@@ -5,10 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
-# `make run` is the demo: its sent-mail page is on and the demo SECRET_KEY is allowed.
-DEMO := DEMO_MODE=$${DEMO_MODE:-1}
-
-.PHONY: run test install install-test assets migrate demo clean
+.PHONY: run test install install-test assets demo-env migrate demo clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
@@ -36,15 +33,24 @@ build/static/app.css: node_modules/.package-lock.json $(shell find assets -type 
 
 assets: build/static/app.css
 
-migrate: install
-	$(DEMO) $(BIN)/unmentoring migrate --no-input -v 0
+# `make run` is the demo (its sent-mail page is on and the published demo key is allowed). What it decides
+# is written to var/demo.env, which every `unmentoring` command run in this checkout afterwards reads
+# (the real environment wins), so `.venv/bin/unmentoring tick` mails links to the port being served.
+demo-env:
+	@mkdir -p var
+	@{ echo "# Written by make run; every unmentoring command in this checkout reads it. The real environment wins."; \
+	   echo "DEMO_MODE=$${DEMO_MODE:-1}"; echo "PORT=$(PORT)"; echo "SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	   if [ -n "$${DATABASE_URL:-}" ]; then echo "DATABASE_URL=$$DATABASE_URL"; fi; } > var/demo.env
+
+migrate: install demo-env
+	$(BIN)/unmentoring migrate --no-input -v 0
 
 demo: migrate
-	$(DEMO) $(BIN)/unmentoring demo --if-empty
+	$(BIN)/unmentoring demo --if-empty
 
 run: install assets demo
-	$(DEMO) $(BIN)/unmentoring collectstatic --no-input -v 0
-	$(DEMO) $(BIN)/unmentoring serve --port $(PORT)
+	$(BIN)/unmentoring collectstatic --no-input -v 0
+	$(BIN)/unmentoring serve --port $(PORT)
 
 # Lint first (fast): imports that run against the layers, then ruff; then the suite.
 test: install-test assets

@@ -20,9 +20,15 @@ def main(argv: list[str] | None = None) -> int:
         return import_module(PURE_COMMANDS[args[0]]).main(args[1:])
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unmentoring.settings")
-    from django.core.management import execute_from_command_line  # noqa: PLC0415  (`match` must start without Django)
+    # `match` must start without Django: these are imported only for the other commands.
+    from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
 
-    execute_from_command_line(["unmentoring", *args])
+    try:
+        execute_from_command_line(["unmentoring", *args])
+    except ImproperlyConfigured as error:  # a missing or refused setting: say which, without a traceback
+        print(f"unmentoring: {error}", file=sys.stderr)
+        return 2
     if not args or args[0] in {"help", "--help", "-h"}:
         print("\n[unmentoring (no Django)]\n    match")
     return 0

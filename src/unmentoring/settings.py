@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The checkout (src/unmentoring/.. /..). Runtime files live in ./var.
@@ -20,14 +21,32 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
-DEMO_SECRET_KEY = "demo-only-insecure-key-set-SECRET_KEY-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
-DEBUG = env.bool("DEBUG", default=False)
-# Demo mode: the local "sent mail" page is on. Never set it in production.
-DEMO_MODE = env.bool("DEMO_MODE", default=False)
+# `make run` writes what it decided (demo mode, port, site address, database) to var/demo.env, so that
+# every later `unmentoring` command in the checkout agrees with the server. The real environment wins.
+DEMO_ENV_FILE = VAR_DIR / "demo.env"
+if DEMO_ENV_FILE.exists() and not env.bool("UNMENTORING_IGNORE_DEMO_ENV", default=False):
+    environ.Env.read_env(DEMO_ENV_FILE, overwrite=False)
 
-SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
+DEBUG = env.bool("DEBUG", default=False)
+# Demo mode: the local "sent mail" page is on and the published demo key is allowed. Never in production.
+DEMO_MODE = env.bool("DEMO_MODE", default=False)
 PORT = env.int("PORT", default=8000)
+
+# The published demo key signs links that reveal contact details (a calendar link returns a group's
+# email and phone): refused when settings load, for every entry point (web, worker, commands).
+DEMO_SECRET_KEY = "demo-only-insecure-key-set-SECRET_KEY-in-production"
+SECRET_KEY = env.str("SECRET_KEY", default="") or (DEMO_SECRET_KEY if DEMO_MODE else "")
+if not SECRET_KEY or (SECRET_KEY == DEMO_SECRET_KEY and not DEMO_MODE):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set (or is the published demo key) and this is not the demo (DEMO_MODE). Set SECRET_KEY "
+        "to a long random value, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
+
+# The public address used in every emailed link. Only the demo may guess it.
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}" if DEMO_MODE else "").rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured("SITE_URL is not set: emailed links need the service's public address, "
+                               "e.g. SITE_URL=https://coffee.example.org")
 _site = urlsplit(SITE_URL)
 SITE_IS_TLS = _site.scheme == "https"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[_site.hostname or "127.0.0.1", "127.0.0.1", "localhost"])

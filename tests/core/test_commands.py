@@ -7,8 +7,9 @@ from django.core.management import CommandError, call_command
 
 
 def run_cli(*args, **env):
+    """The command as a person runs it: the project's settings, this test run's SECRET_KEY and SITE_URL."""
     return subprocess.run([sys.executable, "-m", "unmentoring", *args], capture_output=True, text=True,
-                          env={**os.environ, **env}, timeout=120)
+                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "unmentoring.settings", **env}, timeout=120)
 
 
 def test_help_lists_our_commands_and_djangos():
@@ -49,9 +50,47 @@ def test_serve_refuses_bad_flags():
     assert "--workers and --tick-every must be at least 1" in result.stderr
 
 
-def test_the_published_demo_secret_key_is_refused_outside_the_demo():
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEMO_MODE", "DEBUG"}}
-    result = subprocess.run([sys.executable, "-m", "unmentoring", "check"], capture_output=True, text=True, env=env, timeout=60)
+PRODUCTION = {"SECRET_KEY": "a-long-random-production-key-" + "x" * 30, "SITE_URL": "https://coffee.example.org"}
+
+
+def wsgi_starts(**env) -> subprocess.CompletedProcess:
+    """Load the WSGI application, as gunicorn does, in a clean environment with only these variables."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEMO_MODE", "DEBUG", "SITE_URL"}}
+    return subprocess.run([sys.executable, "-c", "import unmentoring.wsgi"], capture_output=True, text=True,
+                          env={**clean, "DJANGO_SETTINGS_MODULE": "unmentoring.settings",
+                               "UNMENTORING_IGNORE_DEMO_ENV": "1", **env}, timeout=60)
+
+
+@pytest.mark.parametrize(("env", "refusal"), [
+    ({}, "SECRET_KEY is not set"),
+    ({"SECRET_KEY": "demo-only-insecure-key-set-SECRET_KEY-in-production", "SITE_URL": "https://c.example.org"},
+     "is the published demo key"),
+    ({"SECRET_KEY": "demo-only-insecure-key-set-SECRET_KEY-in-production", "DEBUG": "1", "SITE_URL": "https://c.example.org"},
+     "is the published demo key"),
+    ({"SECRET_KEY": PRODUCTION["SECRET_KEY"]}, "SITE_URL is not set"),
+])
+def test_the_web_app_refuses_to_start_without_a_secret_key_or_a_site_address_outside_the_demo(env, refusal):
+    result = wsgi_starts(**env)
     assert result.returncode == 1
-    assert "unmentoring.E001" in result.stderr
-    assert run_cli("check", SECRET_KEY="a-long-random-production-key", DEMO_MODE="0").returncode == 0
+    assert refusal in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_the_web_app_starts_in_production_and_in_the_demo():
+    assert wsgi_starts(**PRODUCTION).returncode == 0
+    assert wsgi_starts(DEMO_MODE="1").returncode == 0
+
+
+def test_commands_run_after_make_run_agree_with_the_demo_and_the_real_environment_wins(tmp_path):
+    home = tmp_path / "checkout"
+    (home / "var").mkdir(parents=True)
+    (home / "var" / "demo.env").write_text("DEMO_MODE=1\nPORT=8123\nSITE_URL=http://127.0.0.1:8123\n")
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEMO_MODE", "DEBUG", "SITE_URL", "PORT",
+                                                               "UNMENTORING_IGNORE_DEMO_ENV"}}
+    show = "from django.conf import settings; print(settings.SITE_URL, settings.DEMO_MODE)"
+    def run(**env):
+        return subprocess.run([sys.executable, "-m", "unmentoring", "shell", "--no-imports", "-c", show], capture_output=True, text=True,
+                              env={**clean, "DJANGO_SETTINGS_MODULE": "unmentoring.settings", "UNMENTORING_HOME": str(home),
+                                   **env}, timeout=60)
+    assert run().stdout.split() == ["http://127.0.0.1:8123", "True"]
+    assert run(SITE_URL="https://coffee.example.org").stdout.split() == ["https://coffee.example.org", "True"]

@@ -34,6 +34,7 @@ def test_no_hsts_over_plain_http_and_hsts_over_tls(client, settings):
 
 
 def test_session_cookies_are_secure_and_http_only_behind_tls():
+    before = os.environ["SITE_URL"]
     os.environ["SITE_URL"] = "https://coffee.example.org"
     try:
         reloaded = importlib.reload(project_settings)
@@ -41,7 +42,7 @@ def test_session_cookies_are_secure_and_http_only_behind_tls():
         assert reloaded.SECURE_HSTS_SECONDS > 0
         assert reloaded.SECURE_CSP["upgrade-insecure-requests"] is True
     finally:
-        del os.environ["SITE_URL"]
+        os.environ["SITE_URL"] = before
         importlib.reload(project_settings)
 
 

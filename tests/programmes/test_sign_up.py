@@ -10,6 +10,7 @@ from unmentoring.accounts.models import Person
 from unmentoring.accounts.services import sign_in_link
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
+from unmentoring.programmes.forms import PHONE_EXAMPLE, PHONE_EXAMPLES, PhoneNumberField
 from unmentoring.programmes.models import Membership, PendingSignUp
 from unmentoring.programmes.services import signups_purge_unconfirmed
 
@@ -90,8 +91,8 @@ def test_international_phone_numbers_are_accepted_in_international_format(client
     [
         ("email", "not-an-email", "Enter an email address in the correct format, like name@example.com"),
         ("email", "", "Enter your email address"),
-        ("phone", "12345", "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"),
-        ("phone", "call me maybe", "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"),
+        ("phone", "12345", "Enter a phone number, like 0161 496 0000, 07911 123456 or +44 808 157 0192"),
+        ("phone", "call me maybe", "Enter a phone number, like 0161 496 0000, 07911 123456 or +44 808 157 0192"),
         ("full_name", "", "Enter your full name"),
         ("full_name", "x" * 121, "Full name must be 120 characters or fewer"),
         ("organisation", "o" * 121, "Organisation must be 120 characters or fewer"),
@@ -212,3 +213,9 @@ def test_unconfirmed_sign_ups_are_removed_after_seven_days_and_not_before(client
     assert signups_purge_unconfirmed(now=timezone.now()) == 1
 
     assert list(PendingSignUp.objects.values_list("email", flat=True)) == ["late@example.org"]
+
+
+def test_every_phone_number_the_hint_gives_as_an_example_is_accepted():
+    field = PhoneNumberField()
+    assert all(example in PHONE_EXAMPLE for example in PHONE_EXAMPLES)
+    assert [field.clean(example) for example in PHONE_EXAMPLES] == ["+441614960000", "+447911123456", "+448081570192"]

@@ -7,7 +7,5 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from unmentoring.core import checks  # noqa: F401, PLC0415  (registering the system checks needs the app registry)
-
         # Each app's periodic jobs and personal-data handlers register themselves (core names no app).
         autodiscover_modules("jobs", "personal_data")

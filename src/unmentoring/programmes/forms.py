@@ -11,7 +11,8 @@ from unmentoring.accounts.forms import email_field
 from unmentoring.core.forms import GovukDateField
 from unmentoring.programmes.enums import Rhythm, VideoKind
 
-PHONE_EXAMPLE = "like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+PHONE_EXAMPLES = ("0161 496 0000", "07911 123456", "+44 808 157 0192")
+PHONE_EXAMPLE = f"like {PHONE_EXAMPLES[0]}, {PHONE_EXAMPLES[1]} or {PHONE_EXAMPLES[2]}"
 
 
 class PhoneNumberField(forms.CharField):

@@ -167,3 +167,8 @@ def seat_by_link(link, token: str) -> tuple[Seat, list[Seat]] | None:
     """The seat a signed seat link points at, with the rest of its group; None if the link or the seat is no good."""
     seat_id = link.read_or_none(token)
     return seat_with_others(seat_id) if seat_id is not None else None
+
+
+def rounds_upcoming() -> list[Round]:
+    """Every scheduled round, the soonest draw first."""
+    return list(Round.objects.filter(state=RoundState.SCHEDULED).select_related("programme").order_by("draw_at", "pk"))
