@@ -58,7 +58,7 @@ LANGUAGE_CODE = "en-gb"
 USE_I18N = False
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "unmentoring.core.apps.UnmentoringAdminConfig",  # django.contrib.admin, superusers only, no passwords
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "unmentoring.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "unmentoring.urls"
@@ -118,7 +119,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # Seconds a writer waits for the lock; then the web answers 503 and the worker waits and retries.
+            "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=20),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
@@ -129,10 +131,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- People and sign-in -----------------------------------------------------
 AUTH_USER_MODEL = "accounts.Person"
-AUTHENTICATION_BACKENDS = [
-    "sesame.backends.ModelBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# Magic links only: no backend takes a password, anywhere (the admin included).
+AUTHENTICATION_BACKENDS = ["sesame.backends.ModelBackend"]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "site:account"
 SESAME_MAX_AGE = 15 * 60
@@ -225,7 +225,9 @@ if NOTIFY_API_KEY:
                                    "whose subject is ((subject)) and body is ((body)) in GOV.UK Notify and set its id.")
     MAILERS = {"default": {"BACKEND": "unmentoring.notifications.backends.NotifyEmailBackend", "OPTIONS": {
         "api_key": NOTIFY_API_KEY, "template_id": NOTIFY_EMAIL_TEMPLATE_ID, "base_url": NOTIFY_BASE_URL}}}
-OUTBOX_MAX_ATTEMPTS = 8
+# A message that cannot be delivered is retried (backoff doubling from a minute, at most an hour apart)
+# for this long, then marked failed; organisers and site admins are told; `unmentoring outbox requeue` resends.
+OUTBOX_RETRY_HOURS = env.int("OUTBOX_RETRY_HOURS", default=72)
 
 # --- Background work --------------------------------------------------------
 TASKS = {

@@ -1,9 +1,11 @@
 from datetime import timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import PersonFactory
 from tests.links import first_link
 from unmentoring.accounts.services import sign_in_request
 from unmentoring.notifications.models import Message
@@ -112,20 +114,96 @@ def test_when_the_smtp_server_is_down_messages_are_retried_with_backoff_and_sent
     assert set(Message.objects.values_list("status", "attempts", "last_error")) == {("sent", 2, "")}
 
 
-def test_backoff_doubles_up_to_six_hours():
+def test_backoff_doubles_up_to_an_hour():
     assert [retry_delay(n) for n in (1, 2, 3, 4)] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
-    assert retry_delay(30) == timedelta(hours=6)
+    assert retry_delay(7) == timedelta(hours=1)
+    assert retry_delay(30_000) == timedelta(hours=1)
 
 
-def test_a_message_is_marked_failed_after_the_last_attempt(member, stopped_smtp_server, settings):
-    settings.OUTBOX_MAX_ATTEMPTS = 2
-    message = queue(member.person)
-    now = timezone.now()
-    message_deliver(message_id=message.pk, now=now)
-    message_deliver(message_id=message.pk, now=now + timedelta(days=1))
-    message.refresh_from_db()
-    assert (message.status, message.attempts) == ("failed", 2)
-    assert message_deliver(message_id=message.pk, now=now + timedelta(days=2)) is None
+def deliver_until(moment, start):
+    """Run delivery from ``start`` to ``moment`` as the scheduler does: a minute after each retry falls due."""
+    now = start
+    while now <= moment:
+        messages_deliver_due(now=now)
+        upcoming = Message.objects.filter(status="queued").order_by("next_attempt_at").first()
+        if upcoming is None:
+            return
+        now = max(upcoming.next_attempt_at, now) + timedelta(minutes=1)
+
+
+def test_a_two_hour_smtp_outage_loses_nothing_and_each_message_arrives_once(member, stopped_smtp_server):
+    messages = [queue(member.person, key=f"k{n}") for n in range(3)]
+    start = timezone.now()
+    deliver_until(start + timedelta(hours=2, minutes=30), start)  # the server is down the whole time
+    assert {m.status for m in Message.objects.all()} == {"queued"}
+    attempts = Message.objects.get(pk=messages[0].pk).attempts
+    assert attempts >= 8  # eight attempts was where the old outbox gave up for good
+
+    stopped_smtp_server.start()
+    deliver_until(start + timedelta(hours=4), start + timedelta(hours=2, minutes=30))
+    assert sorted(m["Message-ID"] for m in stopped_smtp_server.received) == sorted(
+        {m["Message-ID"] for m in stopped_smtp_server.received})
+    assert len(stopped_smtp_server.received) == 3
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_after_the_retry_period_messages_fail_organisers_and_admins_hear_once_and_a_requeue_sends_them(
+        member, stopped_smtp_server, settings):
+    settings.OUTBOX_RETRY_HOURS = 72
+    organiser = PersonFactory(full_name="Olu Organiser", email="olu@example.org")
+    member.programme.organisers.add(organiser)
+    PersonFactory(full_name="Ada Admin", email="admin@example.org", is_staff=True, is_superuser=True)
+    for n in range(3):
+        messages_queue([Outgoing(template="sign_in" if n == 2 else "already_member", to_email=member.person.email,
+                                 idempotency_key=f"p{n}", programme_id=member.programme_id if n < 2 else None,
+                                 context={"name": "Ada", "programme_name": member.programme.name, "link": "x", "minutes": 15})])
+    start = timezone.now()
+
+    deliver_until(start + timedelta(hours=71), start)
+    assert set(Message.objects.values_list("status", flat=True)) == {"queued"}
+    deliver_until(start + timedelta(hours=74), start + timedelta(hours=71))
+
+    failed = Message.objects.filter(status="failed").exclude(template="delivery_failed")
+    assert sorted(failed.values_list("idempotency_key", flat=True)) == ["p0", "p1", "p2"]
+    alerts = Message.objects.filter(template="delivery_failed").order_by("to_email")
+    assert [(a.to_email, a.context["count"], a.context["programme_name"]) for a in alerts] == [
+        ("admin@example.org", 3, ""), ("olu@example.org", 2, member.programme.name)]
+    alert = message_render(alerts[0], save=False)
+    assert "unmentoring outbox requeue --failed" in alert.body_text
+    assert "3 emails could not be delivered" in alert.subject
+    # Another batch that gives up on nothing sends no more alerts.
+    messages_deliver_due(now=start + timedelta(hours=80))
+    assert Message.objects.filter(template="delivery_failed").count() == 2
+
+    stopped_smtp_server.start()
+    call_command("outbox", "requeue", "--failed")
+    requeued = Message.objects.exclude(template="delivery_failed")
+    assert sorted(requeued.values_list("idempotency_key", "status")) == [("p0", "queued"), ("p1", "queued"), ("p2", "failed")]
+    messages_deliver_due(now=timezone.now())
+    assert sorted(m["To"] for m in stopped_smtp_server.received) == sorted(
+        [member.person.email, member.person.email, "admin@example.org", "olu@example.org"])
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["requeue"], "the following arguments are required: --failed"),
+    (["requeue", "--failed", "--since", "yesterday"], "--since: 'yesterday' is not a date and time like 2027-01-08T09:00"),
+    (["requeue", "--failed"], "No failed messages to requeue."),
+])
+def test_outbox_requeue_refuses_what_it_cannot_do(args, message):
+    with pytest.raises(CommandError) as error:
+        call_command("outbox", *args)
+    assert message in str(error.value)
+
+
+def test_requeue_since_takes_only_the_later_failures(member):
+    queue(member.person, key="old")
+    queue(member.person, key="new")
+    cutoff = timezone.now()
+    Message.objects.filter(idempotency_key="old").update(status="failed", queued_at=cutoff - timedelta(days=5))
+    Message.objects.filter(idempotency_key="new").update(status="failed", queued_at=cutoff + timedelta(minutes=1))
+    Message.objects.update(template="already_member")
+    call_command("outbox", "requeue", "--failed", "--since", cutoff.isoformat())
+    assert dict(Message.objects.values_list("idempotency_key", "status")) == {"old": "failed", "new": "queued"}
 
 
 def test_the_sent_mail_page_is_off_unless_in_demo_mode(client, member, settings):

@@ -47,7 +47,7 @@ def test_an_intro_for_someone_erased_before_sending_is_not_sent(weekly, members,
     message = Message.objects.get(template="intro", context__seat=seat.pk)
     message_deliver(message_id=message.pk)
     message.refresh_from_db()
-    assert (message.status, message.last_error) == ("failed", "Not sent: nobody else is left in the group")
+    assert (message.status, message.last_error) == ("cancelled", "Not sent: nobody else is left in the group")
     assert smtp_server.received == []
     other.refresh_from_db()
     assert (other.membership_id, other.organisation) == (None, organisation)  # anonymised, still counted

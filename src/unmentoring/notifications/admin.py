@@ -1,11 +1,39 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 
+from unmentoring.core.admin import AuditedAdmin
+from unmentoring.notifications.enums import MessageStatus
 from unmentoring.notifications.models import Message
+from unmentoring.notifications.services import messages_requeue
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
-    list_display = ["subject", "to_email", "template", "status", "attempts", "created_at", "sent_at"]
+class MessageAdmin(AuditedAdmin):
+    """The outbox, read-only. Bodies, contexts and attachments are never shown: they hold live sign-in,
+    confirmation and calendar links (anyone reading them could act as the recipient) and contact details."""
+
+    list_display = ["subject", "to_email", "template", "status", "attempts", "queued_at", "sent_at"]
     list_filter = ["status", "template"]
     search_fields = ["to_email", "subject"]
-    readonly_fields = [f.name for f in Message._meta.fields]
+    fields = ["subject", "to_email", "to_phone", "channel", "template", "status", "attempts", "last_error",
+              "created_at", "queued_at", "next_attempt_at", "rendered_at", "sent_at"]
+    readonly_fields = fields
+    actions = ["requeue"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Requeue the selected failed messages (after a mail server outage)")
+    def requeue(self, request, queryset):
+        ids = list(queryset.filter(status=MessageStatus.FAILED).values_list("pk", flat=True))
+        with transaction.atomic():
+            count = messages_requeue(ids=ids)
+            self._audit_bulk(request, "requeue", f"messages:{count}")
+        self.message_user(request, f"Requeued {count} failed message{'s' if count != 1 else ''}.",
+                          messages.SUCCESS if count else messages.WARNING)

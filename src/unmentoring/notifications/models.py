@@ -14,7 +14,8 @@ class Message(models.Model):
     queue a hundred thousand intros in one transaction; the subject and bodies
     are rendered at the first delivery attempt and kept. The idempotency key
     makes queueing the same message twice a no-op, so a retried request or a
-    re-run job never sends anything twice.
+    re-run job queues nothing twice. Delivery itself is at least once (see
+    ``messages_deliver_due``): a rare resend carries the same Message-ID.
     """
 
     idempotency_key = models.CharField(max_length=200, unique=True)
@@ -38,6 +39,11 @@ class Message(models.Model):
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
+    # Retries run for OUTBOX_RETRY_HOURS from here; a requeue starts the clock again.
+    queued_at = models.DateTimeField(default=timezone.now)
+    # The programme a message is about, if any (no foreign key: the outbox sits below programmes), so that
+    # its organisers hear when its mail cannot be delivered.
+    programme_id = models.PositiveBigIntegerField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

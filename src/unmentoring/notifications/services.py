@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,7 +13,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
+from django.dispatch import Signal
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from unmentoring.notifications.backends import notify_send_sms
@@ -22,12 +26,25 @@ from unmentoring.notifications.registry import MessageNoLongerApplies, prepare
 logger = logging.getLogger(__name__)
 
 BACKOFF_BASE = timedelta(minutes=1)
-BACKOFF_CAP = timedelta(hours=6)
+BACKOFF_CAP = timedelta(hours=1)
+# Messages whose links are dead long before a requeue could send them: asking again is quicker.
+NOT_REQUEUED = {"sign_in"}
+# The alert about undeliverable mail is never itself the subject of an alert.
+DELIVERY_FAILED = "delivery_failed"
+
+# Sent after a delivery batch in which messages were given up on, with ``counts`` ({programme_id or None:
+# count}), ``batch`` (an id for the batch) and ``last_error``. The apps that know who organises what
+# (programmes, accounts) connect receivers that queue the alerts with ``delivery_failed_message``.
+messages_given_up = Signal()
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """1, 2, 4, 8 … minutes after each failed attempt, at most six hours."""
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+    """1, 2, 4, 8 … minutes after each failed attempt, at most an hour."""
+    return min(BACKOFF_BASE * (2 ** min(max(attempts - 1, 0), 16)), BACKOFF_CAP)
+
+
+def retry_for() -> timedelta:
+    return timedelta(hours=settings.OUTBOX_RETRY_HOURS)
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,7 @@ class Outgoing:
     person_id: int | None = None
     channel: str = Channel.EMAIL
     to_phone: str = ""
+    programme_id: int | None = None  # whose organisers hear if it cannot be delivered
 
 
 # Up to this many messages queued together are each handed to a worker at once (a sign-in
@@ -72,8 +90,8 @@ def messages_queue(outgoing: Iterable[Outgoing], *, batch_size: int = 2000) -> i
             continue
         seen.add(o.idempotency_key)
         rows.append(Message(idempotency_key=o.idempotency_key, template=o.template, to_email=o.to_email, context=o.context,
-                            person_id=o.person_id, channel=o.channel, to_phone=o.to_phone,
-                            next_attempt_at=now, created_at=now))
+                            person_id=o.person_id, channel=o.channel, to_phone=o.to_phone, programme_id=o.programme_id,
+                            next_attempt_at=now, created_at=now, queued_at=now))
     if not rows:
         return 0
     # ignore_conflicts: a concurrent transaction that queued the same key first wins, quietly.
@@ -159,7 +177,7 @@ def build_email(message: Message) -> EmailMultiAlternatives:
 
 
 def message_deliver(*, message_id: int, now: datetime | None = None, mailer=None) -> Message | None:
-    """Try to deliver one queued message; on failure schedule a retry, after the last one mark it failed.
+    """Try to deliver one queued message; on failure it is retried later, for OUTBOX_RETRY_HOURS, then marked failed.
 
     ``mailer`` is an open mail connection to reuse (a batch sends over one SMTP session).
     """
@@ -171,13 +189,13 @@ def message_deliver(*, message_id: int, now: datetime | None = None, mailer=None
         if message.rendered_at is None:
             message_render(message)
     except MessageNoLongerApplies as gone:
-        message.status = MessageStatus.FAILED
+        message.status = MessageStatus.CANCELLED
         message.last_error = f"Not sent: {gone}"
         message.save(update_fields=["status", "last_error"])
         return message
     except Exception as error:  # a template or data error: count it as a failed attempt, keep the batch going
         logger.exception("Rendering message %s failed", message.pk)
-        return _attempt_failed(message, error)
+        return _attempt_failed(message, error, now)
     try:
         if message.channel == Channel.SMS:
             notify_send_sms(phone_number=message.to_phone, body=message.body_text, reference=message.idempotency_key)
@@ -190,7 +208,7 @@ def message_deliver(*, message_id: int, now: datetime | None = None, mailer=None
         if mailer is not None:
             mailer.close()  # reconnect for the next message rather than reuse a broken session
         logger.warning("Delivery of message %s failed (attempt %s): %s", message.pk, message.attempts, error)
-        return _attempt_failed(message, error)
+        return _attempt_failed(message, error, now)
     message.status = MessageStatus.SENT
     message.sent_at = timezone.now()
     message.last_error = ""
@@ -198,10 +216,12 @@ def message_deliver(*, message_id: int, now: datetime | None = None, mailer=None
     return message
 
 
-def _attempt_failed(message: Message, error: Exception) -> Message:
+def _attempt_failed(message: Message, error: Exception, now: datetime) -> Message:
+    """Keep the error; once retries have run for OUTBOX_RETRY_HOURS since it was queued, give up."""
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+    if message.next_attempt_at > message.queued_at + retry_for():  # the next try would be past the deadline
         message.status = MessageStatus.FAILED
+        logger.error("Gave up on message %s after %s attempts: %s", message.pk, message.attempts, message.last_error)
     message.save(update_fields=["last_error", "status"])
     return message
 
@@ -209,8 +229,11 @@ def _attempt_failed(message: Message, error: Exception) -> Message:
 def messages_deliver_due(*, now: datetime | None = None, batch: int = 500) -> int:
     """Deliver every queued message whose next attempt is due, in batches, until none is left.
 
-    Each message is claimed before it is sent, so several of these running at
-    once (the worker and the scheduler) never send one message twice.
+    Each message is claimed (leased) before it is sent, so several of these
+    running at once (workers, the scheduler) never send one message at the same
+    time. Delivery is at least once: a worker killed after the mail server took
+    a message and before it was marked sent leaves it leased, and it is sent
+    again, with the same Message-ID, when the lease runs out (docs/design.md §8).
     """
     now = now or timezone.now()
     delivered, after = 0, 0
@@ -223,10 +246,54 @@ def messages_deliver_due(*, now: datetime | None = None, batch: int = 500) -> in
         if not due:
             return delivered
         mailer = mailers["default"]
+        given_up: Counter = Counter()
+        last_error = ""
         try:
             for message_id in due:
                 message = message_deliver(message_id=message_id, now=now, mailer=mailer)
                 delivered += bool(message and message.status == MessageStatus.SENT)
+                if message and message.status == MessageStatus.FAILED and message.template != DELIVERY_FAILED:
+                    given_up[message.programme_id] += 1
+                    last_error = message.last_error
         finally:
             mailer.close()
+            if given_up:  # once per batch, however many messages it gave up on
+                messages_given_up.send(sender=Message, counts=dict(given_up), batch=uuid.uuid4().hex, last_error=last_error)
         after = due[-1]
+
+
+def delivery_failed_message(*, person, count: int, batch: str, last_error: str, programme=None) -> Outgoing:
+    """The alert that ``count`` messages were given up on: to a programme's organiser, or (no programme) a site admin."""
+    for_admins = programme is None
+    return Outgoing(
+        template=DELIVERY_FAILED,
+        to_email=person.email,
+        person_id=person.pk,
+        programme_id=programme.pk if programme else None,
+        idempotency_key=f"{DELIVERY_FAILED}:{batch}:{programme.pk if programme else 'admins'}:{person.pk}",
+        context={
+            "name": person.full_name, "count": count, "hours": settings.OUTBOX_RETRY_HOURS, "last_error": last_error,
+            "programme_name": programme.name if programme else "",
+            "requeue_command": "unmentoring outbox requeue --failed" if for_admins else "",
+            "admin_link": settings.SITE_URL + reverse("admin:notifications_message_changelist") + "?status__exact=failed",
+            "for_admins": for_admins,
+        },
+    )
+
+
+def messages_requeue(*, since: datetime | None = None, ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
+    """Try failed messages again, from now, with a fresh OUTBOX_RETRY_HOURS (after a mail server outage is over).
+
+    ``since``: only those queued at or after this moment; ``ids``: only these. Sign-in links are left out:
+    theirs have expired.
+    """
+    now = now or timezone.now()
+    failed = Message.objects.filter(status=MessageStatus.FAILED).exclude(template__in=NOT_REQUEUED)
+    if since is not None:
+        failed = failed.filter(queued_at__gte=since)
+    if ids is not None:
+        failed = failed.filter(pk__in=list(ids))
+    count = failed.update(status=MessageStatus.QUEUED, attempts=0, next_attempt_at=now, queued_at=now, last_error="")
+    if count:
+        transaction.on_commit(_enqueue_due_delivery)
+    return count

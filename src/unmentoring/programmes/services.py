@@ -72,6 +72,7 @@ def membership_sign_up(*, programme: Programme, sign_up: SignUp, ip: str | None,
             to_email=person.email,
             person_id=person.pk,
             idempotency_key=f"already-member:{membership.pk}:{uuid.uuid4()}",
+            programme_id=programme.pk,
             context={"name": person.full_name, "programme_name": programme.name, "link": sign_in_link(person)},
         )])
         return membership
@@ -85,6 +86,7 @@ def membership_sign_up(*, programme: Programme, sign_up: SignUp, ip: str | None,
         to_email=email,
         person_id=person.pk if person else None,
         idempotency_key=f"confirm:{pending.pk}",
+        programme_id=programme.pk,
         context={
             "name": sign_up.full_name,
             "programme_name": programme.name,

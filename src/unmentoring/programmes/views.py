@@ -57,7 +57,7 @@ def confirm(request, token):
     if request.method == "GET":
         return render(request, "programmes/confirm.html", {"pending": pending})
     membership = services.sign_up_confirm(pending_id=pending.pk)
-    login(request, membership.person, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, membership.person, backend="sesame.backends.ModelBackend")
     messages.success(request, f"Email address confirmed. You are signed up to {membership.programme.name}.")
     return redirect("site:account")
 

@@ -13,7 +13,9 @@ class RoundAdmin(AuditedAdmin):
     list_filter = ["programme", "state"]
     list_select_related = ["programme"]
     # The seed itself stays hidden until the draw, even from organisers: it could be used to rehearse the draw.
+    # No URL filter may touch it either (?seed__startswith=… would give it away a digit at a time).
     exclude = ["seed"]
+    hidden_lookups = ("seed",)
     readonly_fields = ["revealed_seed", "seed_sha256", "notice_sent_at", "drawn_at", "nudge_sent_at", "checkin_sent_at",
                        "closed_at", "state", "draw_note", "problem"]
 
@@ -41,6 +43,7 @@ class GroupAdmin(AuditedAdmin):
     list_filter = ["round__programme"]
     list_select_related = ["round__programme"]
     inlines = [SeatInline]
+    hidden_lookups = ("round__seed",)
 
 
 @admin.register(CheckIn)
@@ -48,3 +51,4 @@ class CheckInAdmin(AuditedAdmin):
     list_display = ["seat", "met", "updated_at"]
     list_select_related = ["seat__group__round__programme"]
     list_filter = ["met"]
+    hidden_lookups = ("seat__group__round__seed",)

@@ -44,6 +44,7 @@ def notice_message(rnd: Round, membership: Membership) -> Outgoing:
         to_email=membership.person.email,
         person_id=membership.person_id,
         idempotency_key=f"notice:{rnd.pk}:{membership.pk}",
+        programme_id=rnd.programme_id,
         context={
             **membership_email_context(membership),
             "name": membership.person.full_name,
@@ -62,6 +63,7 @@ def intro_messages(seats: list[Seat]) -> list[Outgoing]:
             to_email=seat.membership.person.email,
             person_id=seat.membership.person_id,
             idempotency_key=f"intro:{seat.pk}",
+            programme_id=seat.membership.programme_id,
             context={"seat": seat.pk},
         )
         for seat in seats
@@ -76,6 +78,7 @@ def seat_message(template: str, seat: Seat, rnd: Round, **extra) -> Outgoing:
         to_email=membership.person.email,
         person_id=membership.person_id,
         idempotency_key=f"{template}:{seat.pk}",
+        programme_id=rnd.programme_id,
         context={
             **membership_email_context(membership),
             "name": membership.person.full_name,
@@ -101,6 +104,7 @@ def paused_silent_message(rnd: Round, membership: Membership, *, rounds: int) ->
         to_email=membership.person.email,
         person_id=membership.person_id,
         idempotency_key=f"paused-silent:{rnd.pk}:{membership.pk}",
+        programme_id=rnd.programme_id,
         context={**membership_email_context(membership), "name": membership.person.full_name, "rounds": rounds,
                  "resume_link": resume_link(membership.pk)},
     )
@@ -114,6 +118,7 @@ def rematch_waiting_message(seat: Seat, rnd: Round) -> Outgoing:
         to_email=membership.person.email,
         person_id=membership.person_id,
         idempotency_key=f"rematch-waiting:{seat.pk}",
+        programme_id=rnd.programme_id,
         context={**membership_email_context(membership), "name": membership.person.full_name, "round_number": rnd.number},
     )
 

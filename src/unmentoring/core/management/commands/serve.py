@@ -1,17 +1,17 @@
 import os
-import signal
-import subprocess
 import sys
-import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from unmentoring.core.supervisor import Supervisor
+
 
 class Command(BaseCommand):
-    help = "Serve the web app (gunicorn), the task worker and the scheduler together. Ctrl-C stops them all."
+    help = ("Serve the web app (gunicorn), the task worker and the scheduler together, starting again any that stops. "
+            "Ctrl-C (or SIGTERM) stops them all.")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -30,41 +30,16 @@ class Command(BaseCommand):
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             self.stderr.write("The database is not up to date: run `unmentoring migrate` first (`make run` does).")
             sys.exit(2)
+        connection.close()  # the children open their own
         python = sys.executable
         commands = {
             "web": [python, "-m", "gunicorn", "unmentoring.wsgi:application", "--bind", f"{host}:{port}",
                     "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10",
                     # the path without its query string: sign-in and confirmation tokens stay out of the log
                     "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'],
-            "worker": [python, "-m", "unmentoring", "db_worker", "--interval", "1", "--no-reload"],
+            "worker": [python, "-m", "unmentoring", "worker", "--interval", "1"],
             "scheduler": [python, "-m", "unmentoring", "tick", "--loop", str(tick_every)],
         }
-        children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
         self.stdout.write(f"Unmentoring is running on http://{host}:{port}/ (web, worker, scheduler). Press Ctrl-C to stop.")
-
-        def stop(*_):
-            raise KeyboardInterrupt
-
-        signal.signal(signal.SIGTERM, stop)
-        exit_code = 0
-        try:
-            while True:
-                for name, child in children.items():
-                    if child.poll() is not None:
-                        self.stderr.write(f"{name} exited with code {child.returncode}; stopping the others.")
-                        exit_code = child.returncode or 1
-                        raise KeyboardInterrupt
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for child in children.values():
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + 15
-            for child in children.values():
-                try:
-                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    child.kill()
-        sys.exit(exit_code)
+        self.stdout.flush()
+        sys.exit(Supervisor(commands, log=lambda line: (self.stderr.write(line), self.stderr.flush())).run())

@@ -1,18 +1,9 @@
 import time
-from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from unmentoring.core.jobs import tick
-
-
-def parse_moment(value: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--now: {value!r} is not a date and time like 2027-01-08T09:00") from None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+from unmentoring.core.management.arguments import parse_moment
 
 
 class Command(BaseCommand):
