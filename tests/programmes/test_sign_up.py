@@ -98,6 +98,15 @@ def test_international_phone_numbers_are_accepted_in_international_format(client
         ("organisation", "o" * 121, "Organisation must be 120 characters or fewer"),
         ("role", "", "Enter your job role"),
         ("happy_to_talk_about", "h" * 201, "Happy to talk about must be 200 characters or fewer"),
+        # A name that would make the confirmation email we send to the address read like someone else's message.
+        ("full_name", "Ada\r\nYour account is locked: call 0800 000 000", "Full name must not include line breaks or hidden characters"),
+        ("full_name", "Ada \u202eecalevol", "Full name must not include line breaks or hidden characters"),  # reads "lovelace"
+        ("full_name", "\u200b\u200b", "Full name must not include line breaks or hidden characters"),
+        ("full_name", "\u0301 \u0301", "Full name must include letters or numbers"),
+        ("organisation", "Leeds\x00City", "Organisation must not include line breaks or hidden characters"),
+        ("role", "Devel\u2028oper", "Job role must not include line breaks or hidden characters"),
+        ("video_handle", "ada\u200e.zoom", "Video-call address or username must not include line breaks or hidden characters"),
+        ("happy_to_talk_about", "APIs\u202a", "Happy to talk about must not include hidden characters"),
         ("agree_rules", "", "Select to agree to the programme rules"),
         ("agree_sharing", "", "Select to agree to share your contact details with your matches"),
     ],
@@ -219,3 +228,14 @@ def test_every_phone_number_the_hint_gives_as_an_example_is_accepted():
     field = PhoneNumberField()
     assert all(example in PHONE_EXAMPLE for example in PHONE_EXAMPLES)
     assert [field.clean(example) for example in PHONE_EXAMPLES] == ["+441614960000", "+447911123456", "+448081570192"]
+
+
+def test_names_are_kept_in_one_normal_form_and_joiners_real_names_need_are_kept(client, programme):
+    decomposed = "Sea\u0301n O\u2019Brien"  # "Seán" typed as e + combining acute
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # a zero-width non-joiner, as Persian needs
+    response = client.post(join_url(programme), {**VALID, "full_name": decomposed, "organisation": persian,
+                                                  "happy_to_talk_about": "line one\r\nline two"})
+    assert response.status_code == 302
+    pending = PendingSignUp.objects.get()
+    assert (pending.full_name, pending.organisation, pending.happy_to_talk_about) == (
+        "Se\u00e1n O\u2019Brien", persian, "line one\nline two")

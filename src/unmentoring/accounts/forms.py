@@ -1,5 +1,7 @@
 from django import forms
 
+from unmentoring.core.forms import PlainTextField
+
 
 def email_field(*, help_text: str) -> forms.EmailField:
     return forms.EmailField(
@@ -20,7 +22,7 @@ class SignInForm(forms.Form):
 
 
 class PersonDetailsForm(forms.Form):
-    full_name = forms.CharField(
+    full_name = PlainTextField(
         label="Full name",
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),

@@ -39,6 +39,7 @@ so that ``type="email"`` is not checked by the browser).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Sequence
 
 from django import forms
@@ -48,6 +49,7 @@ from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import Input
 
 __all__ = [
+    "PlainTextField",
     "GovukBoundField",
     "GovukDateField",
     "GovukDateInput",
@@ -106,6 +108,59 @@ class GovukDateInput(forms.MultiWidget):
 
     def id_for_label(self, id_):
         return f"{id_}_day" if id_ else ""
+
+
+# Format characters real text needs: zero-width non-joiner and joiner (Persian, Indic scripts, emoji).
+_JOINERS = {"\u200c", "\u200d"}
+_VISIBLE = ("L", "N", "P", "S")  # letters, numbers, punctuation, symbols
+
+
+def plain_text(value: str, *, multiline: bool = False) -> tuple[str, str | None]:
+    """NFC-normalise what a person typed and say what is wrong with it, if anything.
+
+    Returns ``(text, problem)``: ``problem`` is None, ``"hidden"`` (control or format characters:
+    line breaks where there should be none, bidirectional overrides, zero-width spaces…) or
+    ``"invisible"`` (nothing a reader would see).
+    """
+    text = unicodedata.normalize("NFC", value)
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    allowed = {"\n"} if multiline else set()
+    for char in text:
+        category = unicodedata.category(char)
+        if char in allowed or char in _JOINERS:
+            continue
+        if category in ("Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"):
+            return text, "hidden"
+    if not any(unicodedata.category(char)[0] in _VISIBLE for char in text):
+        return text, "invisible"
+    return text, None
+
+
+class PlainTextField(forms.CharField):
+    """Text a person types that other people will read (a name, an organisation, a note).
+
+    NFC-normalised and trimmed; refuses control and format characters (a line break in a name, U+202E
+    that reverses it, zero-width spaces) and text with nothing visible in it. ``multiline=True`` allows
+    line breaks (normalised to \\n), for textareas.
+    """
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(**kwargs)
+        self.error_messages.setdefault("hidden", "%(label)s must not include line breaks or hidden characters"
+                                       if not multiline else "%(label)s must not include hidden characters")
+        self.error_messages.setdefault("invisible", "%(label)s must include letters or numbers")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        text, problem = plain_text(value, multiline=self.multiline)
+        if problem:
+            label = str(self.label).removesuffix(" (optional)") if self.label else "This field"
+            raise ValidationError(self.error_messages[problem], code=problem, params={"label": label})
+        return text.strip()
 
 
 def date_parts_problem(values: Sequence[str | None]) -> tuple[str | None, tuple[str, ...]]:

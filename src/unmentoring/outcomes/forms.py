@@ -1,5 +1,7 @@
 from django import forms
 
+from unmentoring.core.forms import PlainTextField
+
 
 class ReportForm(forms.Form):
     about = forms.TypedChoiceField(
@@ -8,7 +10,8 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who this is about", "invalid_choice": "Select who this is about"},
     )
-    what_happened = forms.CharField(
+    what_happened = PlainTextField(
+        multiline=True,
         label="What happened?",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from unmentoring.accounts.forms import email_field
-from unmentoring.core.forms import GovukDateField
+from unmentoring.core.forms import GovukDateField, PlainTextField
 from unmentoring.programmes.enums import Rhythm, VideoKind
 
 PHONE_EXAMPLES = ("0161 496 0000", "07911 123456", "+44 808 157 0192")
@@ -41,11 +41,11 @@ class PhoneNumberField(forms.CharField):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _text(label: str, max_length: int, *, required_message: str, required: bool = True, help_text: str = "", autocomplete: str = "", width: str = "") -> forms.CharField:
+def _text(label: str, max_length: int, *, required_message: str, required: bool = True, help_text: str = "", autocomplete: str = "", width: str = "") -> PlainTextField:
     attrs = {"autocomplete": autocomplete} if autocomplete else {}
     if width:
         attrs["class"] = f"govuk-input--width-{width}"
-    return forms.CharField(
+    return PlainTextField(
         label=label,
         max_length=max_length,
         required=required,
@@ -77,7 +77,8 @@ class MembershipDetailsForm(forms.Form):
         required_message="",
         help_text="For example a meeting link, Teams address or Skype name.",
     )
-    happy_to_talk_about = forms.CharField(
+    happy_to_talk_about = PlainTextField(
+        multiline=True,
         label="Happy to talk about (optional)",
         required=False,
         max_length=200,
@@ -114,7 +115,7 @@ class MembershipDetailsForm(forms.Form):
                 self.add_error("text_reminders", "To get text reminders, enter a mobile number")
         if cleaned.get("video_handle") and not cleaned.get("video_kind"):
             self.add_error("video_kind", "Select the video-call service your address is for")
-        if cleaned.get("video_kind") and not cleaned.get("video_handle"):
+        if cleaned.get("video_kind") and not cleaned.get("video_handle") and "video_handle" not in self.errors:
             self.add_error("video_handle", "Enter your video-call address or username, or choose “No preference”")
         return cleaned
 
