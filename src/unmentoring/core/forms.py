@@ -158,7 +158,7 @@ class PlainTextField(forms.CharField):
             return value
         text, problem = plain_text(value, multiline=self.multiline)
         if problem:
-            label = str(self.label).removesuffix(" (optional)") if self.label else "This field"
+            label = str(self.label).removesuffix(" (optional)").rstrip("?") if self.label else "This field"
             raise ValidationError(self.error_messages[problem], code=problem, params={"label": label})
         return text.strip()
 
