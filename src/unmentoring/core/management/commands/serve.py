@@ -33,10 +33,9 @@ class Command(BaseCommand):
         connection.close()  # the children open their own
         python = sys.executable
         commands = {
-            "web": [python, "-m", "gunicorn", "unmentoring.wsgi:application", "--bind", f"{host}:{port}",
-                    "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10",
-                    # the path without its query string: sign-in and confirmation tokens stay out of the log
-                    "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'],
+            # gunicorn_conf: the access log redacts tokens in paths and leaves out query strings.
+            "web": [python, "-m", "gunicorn", "-c", "python:unmentoring.gunicorn_conf", "unmentoring.wsgi:application",
+                    "--bind", f"{host}:{port}", "--workers", str(workers)],
             "worker": [python, "-m", "unmentoring", "worker", "--interval", "1"],
             "scheduler": [python, "-m", "unmentoring", "tick", "--loop", str(tick_every)],
         }
