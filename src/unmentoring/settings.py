@@ -228,6 +228,9 @@ if NOTIFY_API_KEY:
 # A message that cannot be delivered is retried (backoff doubling from a minute, at most an hour apart)
 # for this long, then marked failed; organisers and site admins are told; `unmentoring outbox requeue` resends.
 OUTBOX_RETRY_HOURS = env.int("OUTBOX_RETRY_HOURS", default=72)
+# Days a sent (or failed) message's subject, bodies, context and attachments are kept; then they are blanked
+# and only the row (template, recipient, status, times) stays, for the record of what was sent.
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=90)
 
 # --- Background work --------------------------------------------------------
 TASKS = {

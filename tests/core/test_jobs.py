@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def test_tick_finds_every_apps_jobs_and_runs_delivery_last():
     assert [job.name for job in periodic_jobs()] == [
-        "memberships.resume_due", "rounds.advance", "link_requests.purge", "signups.purge_unconfirmed",
-        "messages.deliver_due",
+        "memberships.resume_due", "rounds.advance", "messages.blank_old", "link_requests.purge", "sessions.clear_expired",
+        "signups.purge_unconfirmed", "messages.deliver_due",
     ]
 
 

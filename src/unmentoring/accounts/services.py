@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from sesame.utils import get_query_string
@@ -145,3 +146,10 @@ def block_add(*, blocker: Person, blocked: Person) -> Block:
         raise ApplicationError("You cannot block yourself.")
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     return block
+
+
+def sessions_clear_expired() -> int:
+    """Expired sign-in sessions are deleted (Django keeps them until something clears them)."""
+    expired = Session.objects.filter(expire_date__lt=timezone.now())
+    deleted, _ = expired.delete()
+    return deleted

@@ -297,3 +297,21 @@ def messages_requeue(*, since: datetime | None = None, ids: Iterable[int] | None
     if count:
         transaction.on_commit(_enqueue_due_delivery)
     return count
+
+
+BLANKED = "(removed after the retention period)"
+
+
+def messages_blank_old(*, now: datetime | None = None) -> int:
+    """Messages done with for OUTBOX_KEEP_DAYS keep their row and status, but nothing they said or carried."""
+    now = now or timezone.now()
+    old = (Message.objects.exclude(status=MessageStatus.QUEUED)
+           .filter(created_at__lt=now - timedelta(days=settings.OUTBOX_KEEP_DAYS))
+           .exclude(subject=BLANKED))
+    return old.update(subject=BLANKED, body_text="", body_html="", context={}, attachments=[], headers={})
+
+
+def messages_delete(*, idempotency_keys: Iterable[str]) -> int:
+    """Delete messages outright (those about something deleted, such as a sign-up nobody confirmed)."""
+    deleted, _ = Message.objects.filter(idempotency_key__in=list(idempotency_keys)).delete()
+    return deleted

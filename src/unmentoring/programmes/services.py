@@ -20,7 +20,7 @@ from unmentoring.accounts.models import LinkRequest, Person
 from unmentoring.accounts.services import link_request_record, normalise_email, sign_in_link
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.links import absolute_url
-from unmentoring.notifications.services import Outgoing, messages_queue
+from unmentoring.notifications.services import Outgoing, messages_delete, messages_queue
 from unmentoring.programmes.enums import MembershipStatus, PauseReason
 from unmentoring.programmes.links import SIGN_UP
 from unmentoring.programmes.models import Membership, PendingSignUp, Programme
@@ -223,5 +223,8 @@ def signups_purge_unconfirmed(*, now: datetime | None = None) -> int:
     """Sign-ups nobody confirmed are removed after SIGN_UP_CONFIRM_DAYS days."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.SIGN_UP_CONFIRM_DAYS)
-    deleted, _ = PendingSignUp.objects.filter(created_at__lt=cutoff).delete()
+    stale = PendingSignUp.objects.filter(created_at__lt=cutoff)
+    # Their confirmation emails (a name and an address that never became ours) go with them.
+    messages_delete(idempotency_keys=[f"confirm:{pk}" for pk in stale.values_list("pk", flat=True)])
+    deleted, _ = stale.delete()
     return deleted

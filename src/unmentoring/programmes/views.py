@@ -64,9 +64,9 @@ def confirm(request, token):
 
 def check_email(request, slug):
     programme = programme_get(slug=slug)
-    return render(
-        request, "programmes/check_email.html", {"programme": programme, "email": request.session.get("signed_up_email", "")}
-    )
+    # Shown once, then forgotten: the session does not keep the address for its 30 days.
+    email = request.session.pop("signed_up_email", "")
+    return render(request, "programmes/check_email.html", {"programme": programme, "email": email})
 
 
 @login_required

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -10,7 +11,11 @@ def home(request):
 
 
 def privacy(request):
-    return render(request, "site/privacy.html")
+    return render(request, "site/privacy.html", {
+        "sign_up_days": settings.SIGN_UP_CONFIRM_DAYS,
+        "link_request_minutes": settings.SIGN_IN_LIMIT_WINDOW_SECONDS // 60,
+        "message_days": settings.OUTBOX_KEEP_DAYS,
+    })
 
 
 def accessibility(request):
