@@ -46,7 +46,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_resends_at_most_the_message
         count = 60
         stack.run("shell", "--no-imports", "-c", QUEUE.replace("{count}", str(count)))
         log = tmp_path / "tick.log"
-        for kill in range(2):
+        for _kill in range(2):
             before = len(recorder.message_ids)
             worker = stack.start("tick", log=log)
             wait_until(lambda: len(recorder.message_ids) >= before + 10, 60, "some mail to arrive")  # noqa: B023

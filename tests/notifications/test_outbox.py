@@ -246,3 +246,31 @@ def test_a_long_batch_leases_each_message_from_the_moment_it_is_claimed(member, 
     assert message_deliver(message_id=message.pk, now=timezone.now() + timedelta(seconds=1)) is None
     message.refresh_from_db()
     assert message.attempts == 1
+
+
+def test_subjects_and_text_parts_are_plain_text_on_the_wire_and_only_html_is_escaped(smtp_server):
+    name, programme = "Seán O'Brien & Co", "Tea & Talk <Leeds>"
+    messages_queue([Outgoing(template="already_member", to_email="sean@example.org", idempotency_key="plain",
+                             context={"name": name, "programme_name": programme, "link": "http://127.0.0.1:8000/x"})])
+    messages_deliver_due()
+    received = smtp_server.received[0]
+    assert received["Subject"] == f"You are already signed up to {programme}"
+    raw = smtp_server.handler.envelopes[0].original_content
+    assert b"&#x27;" not in raw.split(b"\r\n\r\n", 1)[0] and b"&amp;" not in raw.split(b"\r\n\r\n", 1)[0]
+    text = received.get_body(("plain",)).get_content()
+    html = received.get_body(("html",)).get_content()
+    assert f"Hello {name}," in text
+    assert "Hello Seán O&#x27;Brien &amp; Co," in html and "Tea &amp; Talk &lt;Leeds&gt;" in html
+
+
+def test_list_unsubscribe_goes_out_as_a_plain_url_however_long_the_address(smtp_server, settings):
+    settings.SITE_URL = "https://coffee.localgov-digital.example.org"
+    link = f"{settings.SITE_URL}/r/unsubscribe/MTIzNDU2:1tYx2aBcD:{'s' * 43}/"
+    messages_queue([Outgoing(template="round_notice", to_email="a@example.org", idempotency_key="long",
+                             context={"name": "A", "round_number": 1, "draw_date": "Tuesday 5 January 2027",
+                                      "skip_link": "x", "programme_name": "P", "unsubscribe_link": link, "account_link": "y"})])
+    messages_deliver_due()
+    head = smtp_server.handler.envelopes[0].original_content.split(b"\r\n\r\n", 1)[0].decode()
+    assert f"\r\nList-Unsubscribe: <{link}>\r\n" in head
+    assert "\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click" in head
+    assert "=?utf-8?" not in head

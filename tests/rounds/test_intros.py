@@ -27,13 +27,14 @@ def test_the_intro_arrives_at_a_real_smtp_server_with_a_calendar_hold(weekly, me
     [ics] = [part for part in received.iter_attachments() if part.get_content_type() == "text/calendar"]
     assert ics.get_filename() == "round-1.ics"
     calendar = Calendar.from_ical(ics.get_content())
-    assert str(calendar["METHOD"]) == "REQUEST"
+    assert str(calendar["METHOD"]) == "PUBLISH"  # a hold: no Accept/Decline buttons that reply to nobody
     [event] = calendar.walk("VEVENT")
     assert event.decoded("DTSTART").isoformat() == "2027-01-12"
     assert event.decoded("DTEND").isoformat() == "2027-01-19"  # all day through Monday 18th
-    attendees = sorted(str(a) for a in event.get("ATTENDEE"))
-    group_emails = sorted(f"mailto:{s.membership.person.email}" for s in seat.group.seats.select_related("membership__person"))
-    assert attendees == group_emails
+    assert event.get("ATTENDEE") is None
+    assert str(event["TRANSP"]) == "TRANSPARENT"
+    for other in seat.group.seats.exclude(pk=seat.pk).select_related("membership__person"):
+        assert f"{other.membership.person.full_name} ({other.organisation}): {other.membership.person.email}" in str(event["DESCRIPTION"])
     assert str(event["UID"]) == f"round-{rnd.pk}-group-{seat.group_id}@unmentoring.localhost"
 
 
@@ -62,7 +63,7 @@ def test_the_demo_sent_mail_page_offers_the_intros_calendar_file(client, weekly,
     url = reverse("notifications:sent-mail-attachment", args=[intro.pk, 0])
     assert f'href="{url}"' in page
     response = client.get(url)
-    assert response["Content-Type"] == "text/calendar; method=REQUEST; charset=utf-8"
+    assert response["Content-Type"] == "text/calendar; method=PUBLISH; charset=utf-8"
     assert Calendar.from_ical(response.content).walk("VEVENT")[0]["UID"].startswith(f"round-{rnd.pk}-")
     assert client.get(reverse("notifications:sent-mail-attachment", args=[intro.pk, 1])).status_code == 404
     settings.DEMO_MODE = False
@@ -101,4 +102,4 @@ def test_the_intro_names_the_match_with_their_contact_details_and_a_calendar_hol
         assert outsider.membership.person.email not in intro.body_text
     [attachment] = intro.attachments
     assert attachment["filename"] == "round-1.ics"
-    assert "METHOD:REQUEST" in attachment["content"]
+    assert "METHOD:PUBLISH" in attachment["content"] and "ATTENDEE" not in attachment["content"]

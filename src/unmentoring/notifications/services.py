@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 import logging
 import uuid
@@ -14,7 +15,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.dispatch import Signal
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -125,6 +127,11 @@ def unsubscribe_headers(context: dict) -> dict[str, str]:
     return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
+def _render_plain(name: str, context: dict) -> str:
+    """A subject, text body or text message: plain text, so never HTML-escaped ("O'Brien & Co", not "O&#x27;Brien &amp; Co")."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def message_render(message: Message, *, save: bool = True) -> Message:
     """Fill in the subject, bodies, headers and attachments from the template and context."""
     prepared = prepare(message.template, message.context)
@@ -132,10 +139,10 @@ def message_render(message: Message, *, save: bool = True) -> Message:
     name = f"notifications/email/{message.template}"
     if message.channel == Channel.SMS:
         message.subject, message.body_html = "", ""
-        message.body_text = " ".join(render_to_string(f"notifications/sms/{message.template}.txt", context).split())
+        message.body_text = " ".join(_render_plain(f"notifications/sms/{message.template}.txt", context).split())
     else:
-        message.subject = " ".join(render_to_string(f"{name}.subject.txt", context).split())[:250]
-        message.body_text = render_to_string(f"{name}.txt", context).strip() + "\n"
+        message.subject = " ".join(_render_plain(f"{name}.subject.txt", context).split())[:250]
+        message.body_text = _render_plain(f"{name}.txt", context).strip() + "\n"
         message.body_html = render_to_string(f"{name}.html", context)
     message.headers = unsubscribe_headers(prepared.context) if message.channel == Channel.EMAIL else {}
     message.attachments = prepared.attachments
@@ -159,10 +166,22 @@ def _claim(message_id: int, now: datetime) -> Message | None:
         return message
 
 
+class OutboxEmail(EmailMultiAlternatives):
+    """An email whose headers are not refolded under 78 characters.
+
+    The email package folds a long header that has no spaces (a List-Unsubscribe URL) by turning it into
+    RFC 2047 encoded words (``=?utf-8?q?=3Chttps…``), which mail providers do not read as a link, so
+    they offer no one-click unsubscribe. Lines up to RFC 5322's hard limit of 998 characters avoid it.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def build_email(message: Message) -> EmailMultiAlternatives:
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">") or "unmentoring.localhost"
     digest = hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:32]
-    email = EmailMultiAlternatives(
+    mail = OutboxEmail(
         subject=message.subject,
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -170,10 +189,10 @@ def build_email(message: Message) -> EmailMultiAlternatives:
         # A stable Message-ID: a rare redelivery after a crash is recognisably the same message.
         headers={"Message-ID": f"<{digest}@{domain}>", **message.headers},
     )
-    email.attach_alternative(message.body_html, "text/html")
+    mail.attach_alternative(message.body_html, "text/html")
     for attachment in message.attachments:
-        email.attach(attachment["filename"], attachment["content"], attachment["content_type"])
-    return email
+        mail.attach(attachment["filename"], attachment["content"], attachment["content_type"])
+    return mail
 
 
 def message_deliver(*, message_id: int, now: datetime | None = None, mailer=None) -> Message | None:

@@ -16,7 +16,12 @@ def _domain() -> str:
 
 
 def calendar_file(seat: Seat, others: list[Seat]) -> str:
-    """An iCalendar REQUEST holding the window, naming everyone in the group with their contact details."""
+    """An iCalendar PUBLISH: a free-time hold over the window, naming the group and their contact details.
+
+    A hold, not an invitation (decision 0008): a REQUEST from a no-reply address makes Outlook and others
+    offer Accept and Decline buttons whose replies reach nobody. So no ATTENDEE lines: who is in the
+    group, and how to reach them, is in the description.
+    """
     rnd, programme = seat.group.round, seat.group.round.programme
     tz = programme.tz
     start = rnd.draw_at.astimezone(tz).date()
@@ -25,7 +30,7 @@ def calendar_file(seat: Seat, others: list[Seat]) -> str:
     cal = Calendar()
     cal.add("prodid", "-//Unmentoring//Round intro//EN")
     cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
+    cal.add("method", "PUBLISH")
     event = Event()
     event.add("uid", f"round-{rnd.pk}-group-{seat.group_id}@{_domain()}")
     event.add("dtstamp", rnd.drawn_at or timezone.now())
@@ -34,7 +39,7 @@ def calendar_file(seat: Seat, others: list[Seat]) -> str:
     event.add("dtend", end)
     event.add("summary", f"{programme.name}: conversation with {names}")
     event.add("description", "\n".join(
-        [f"Round {rnd.number} of {programme.name}. Arrange a 30 to 60 minute call in this window.", ""]
+        [f"Round {rnd.number} of {programme.name}. Arrange a 30 to 60 minute call in this window with:", ""]
         + [f"{o.membership.person.full_name} ({o.membership.organisation}): {o.membership.person.email}, "
            f"{o.membership.phone_display}" for o in others]
         + ["", f"The rule: {programme.rules_text}"]
@@ -44,11 +49,5 @@ def calendar_file(seat: Seat, others: list[Seat]) -> str:
     organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.rsplit('<', 1)[-1].rstrip('>')}")
     organizer.params["cn"] = vText(programme.name)
     event.add("organizer", organizer)
-    for member in [seat, *others]:
-        attendee = vCalAddress(f"mailto:{member.membership.person.email}")
-        attendee.params["cn"] = vText(member.membership.person.full_name)
-        attendee.params["role"] = vText("REQ-PARTICIPANT")
-        attendee.params["partstat"] = vText("NEEDS-ACTION")
-        event.add("attendee", attendee, encode=0)
     cal.add_component(event)
     return cal.to_ical().decode()

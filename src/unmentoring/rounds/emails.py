@@ -169,7 +169,7 @@ def intro(stored: dict) -> Prepared:
         },
         attachments=[{
             "filename": f"round-{rnd.number}.ics",
-            "content_type": "text/calendar; method=REQUEST; charset=utf-8",
+            "content_type": "text/calendar; method=PUBLISH; charset=utf-8",
             "content": calendar_file(seat, others),
         }],
     )

@@ -96,6 +96,6 @@ def calendar(request, token):
     if found is None:
         return bad_link(request, "This calendar link is not valid or has expired.")
     seat, others = found
-    response = HttpResponse(calendar_file(seat, others), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(calendar_file(seat, others), content_type="text/calendar; method=PUBLISH; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="round-{seat.group.round.number}.ics"'
     return response
