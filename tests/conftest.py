@@ -4,8 +4,23 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
+
+
+def run_tasks() -> None:
+    """Run every task waiting in the database queue, here and now, as `unmentoring worker` would.
+
+    Task by task through the worker's own run_task, inside the test's transaction (the worker's loop would
+    close the database connection between tasks).
+    """
+    worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="tests", excluded_queue_names=[])
+    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        result.claim(worker.worker_id)
+        worker.run_task(result)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.urls import reverse
 
+from tests.conftest import run_tasks
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 from tests.links import path_of, token_of
 from tests.rounds.helpers import drawn_round, schedule
@@ -56,6 +57,7 @@ def test_an_admin_signs_in_by_emailed_link_and_lands_in_the_admin(client, superu
 
 def test_the_outbox_admin_never_shows_a_messages_live_links(client, superuser, member):
     sign_in_request(email=member.person.email, ip="127.0.0.1")
+    run_tasks()
     message = message_render(Message.objects.get(template="sign_in"))
     link = next(word for word in message.body_text.split() if "/sign-in/link/" in word)
     client.force_login(superuser)

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import run_tasks
 from tests.factories import PersonFactory
 from tests.links import first_link
 from unmentoring.accounts.services import sign_in_request
@@ -65,6 +66,7 @@ def test_every_message_has_a_text_and_an_html_part(member):
 
 def test_a_sign_in_email_arrives_at_a_real_smtp_server_and_its_link_works(client, member, smtp_server):
     sign_in_request(email=member.person.email, ip="127.0.0.1")
+    run_tasks()
     message = Message.objects.get()
 
     message_deliver(message_id=message.pk)

@@ -1,6 +1,9 @@
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection, connections
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -8,11 +11,13 @@ from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 from tests.links import first_link, token_of
 from unmentoring.accounts.models import Person
 from unmentoring.accounts.services import sign_in_link
+from unmentoring.core.errors import ApplicationError
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
 from unmentoring.programmes.forms import PHONE_EXAMPLE, PHONE_EXAMPLES, PhoneNumberField
+from unmentoring.programmes.links import SIGN_UP
 from unmentoring.programmes.models import Membership, PendingSignUp
-from unmentoring.programmes.services import signups_purge_unconfirmed
+from unmentoring.programmes.services import sign_up_confirm, signups_purge_unconfirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +244,41 @@ def test_names_are_kept_in_one_normal_form_and_joiners_real_names_need_are_kept(
     pending = PendingSignUp.objects.get()
     assert (pending.full_name, pending.organisation, pending.happy_to_talk_about) == (
         "Se\u00e1n O\u2019Brien", persian, "line one\nline two")
+
+
+def test_a_confirmation_that_lost_the_race_to_another_says_so_and_breaks_nothing(client, programme):
+    client.post(join_url(programme), VALID)
+    pending = PendingSignUp.objects.get()
+    membership = sign_up_confirm(pending_id=pending.pk)
+    with pytest.raises(ApplicationError, match="used already"):
+        sign_up_confirm(pending_id=pending.pk)
+    assert Membership.objects.get() == membership
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent requests are a PostgreSQL matter; SQLite serialises writers")
+def test_one_confirmation_link_posted_twice_at_once_confirms_once_and_errs_nowhere(programme):
+    Client().post(join_url(programme), VALID)
+    pending = PendingSignUp.objects.get()
+    token = token_of_confirm(pending)
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def confirm():
+        try:
+            barrier.wait()
+            statuses.append(Client().post(f"/join/confirm/{token}/").status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) in ([302, 400], [302, 409])
+    assert Membership.objects.count() == 1
+
+
+def token_of_confirm(pending):
+    return SIGN_UP.make(pending.pk)

@@ -110,5 +110,7 @@ def test_a_malformed_seat_on_the_round_page_is_a_404_not_an_error(client, weekly
     client.force_login(members[0].person)
     url = reverse("rounds:rematch-signed-in", kwargs={"slug": weekly.slug, "number": rnd.number})
     assert client.post(url, {"seat": "abc"}).status_code == 404
+    assert client.post(url, {"seat": "\u00b2"}).status_code == 404  # "²" is a digit to str.isdigit, not to int()
+    assert client.post(url, {"seat": "\u0661"}).status_code == 404  # Arabic-Indic one
     other_seat = Seat.objects.filter(group__round=rnd).exclude(membership=members[0]).first()
     assert client.post(url, {"seat": str(other_seat.pk)}).status_code == 404  # not my seat

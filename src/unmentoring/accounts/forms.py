@@ -1,10 +1,24 @@
 from django import forms
 
+from unmentoring.accounts.services import normalise_email
 from unmentoring.core.forms import PlainTextField
 
 
+class EmailAddressField(forms.EmailField):
+    """An email address as we store it: trimmed and lower-cased, and still within 254 characters after that
+    (lower-casing can lengthen text: "İ" becomes "i" and a combining dot)."""
+
+    def clean(self, value):
+        address = super().clean(value)
+        if address:
+            address = normalise_email(address)
+            if len(address) > 254:
+                raise forms.ValidationError(self.error_messages["max_length"], code="max_length")
+        return address
+
+
 def email_field(*, help_text: str) -> forms.EmailField:
-    return forms.EmailField(
+    return EmailAddressField(
         label="Email address",
         max_length=254,
         help_text=help_text,

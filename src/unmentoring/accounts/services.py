@@ -10,11 +10,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from sesame.utils import get_query_string
 
 from unmentoring.accounts.models import Block, LinkRequest, Person
+from unmentoring.accounts.tasks import send_sign_in_link
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.links import absolute_url
 from unmentoring.core.personal_data import personal_data
@@ -46,16 +47,22 @@ def link_request_record(*, kind: str, email: str, ip: str | None, now: datetime 
     """
     now = now or timezone.now()
     window = timedelta(seconds=settings.SIGN_IN_LIMIT_WINDOW_SECONDS)
-    recent = LinkRequest.objects.filter(created_at__gt=now - window)
     email = normalise_email(email)
-    for queryset, limit in (
-        (recent.filter(email=email), settings.SIGN_IN_LIMIT_PER_ADDRESS),
-        (recent.filter(ip=ip) if ip else recent.none(), settings.SIGN_IN_LIMIT_PER_IP),
-    ):
-        times = list(queryset.order_by("-created_at").values_list("created_at", flat=True)[:limit])
-        if len(times) >= limit:
-            raise Throttled(retry_after=times[-1] + window - now)
-    LinkRequest.objects.create(kind=kind, email=email, ip=ip, created_at=now)
+    with transaction.atomic():
+        # Count and record under one lock, so that concurrent requests cannot all count "under the
+        # limit" before any of them is recorded. SQLite's IMMEDIATE transactions already serialise writers.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {LinkRequest._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        recent = LinkRequest.objects.filter(created_at__gt=now - window)
+        for queryset, limit in (
+            (recent.filter(email=email), settings.SIGN_IN_LIMIT_PER_ADDRESS),
+            (recent.filter(ip=ip) if ip else recent.none(), settings.SIGN_IN_LIMIT_PER_IP),
+        ):
+            times = list(queryset.order_by("-created_at").values_list("created_at", flat=True)[:limit])
+            if len(times) >= limit:
+                raise Throttled(retry_after=times[-1] + window - now)
+        LinkRequest.objects.create(kind=kind, email=email, ip=ip, created_at=now)
 
 
 def link_requests_purge(*, now: datetime | None = None) -> int:
@@ -72,12 +79,22 @@ def sign_in_link(person: Person, *, next_url: str = "") -> str:
     return absolute_url("accounts:sign-in-link", query=query)
 
 
+@transaction.atomic
 def sign_in_request(*, email: str, ip: str | None, now: datetime | None = None) -> None:
-    """Email a sign-in link if the address belongs to someone; do the same visible thing either way."""
+    """Count the request, then leave the rest to the task worker, after the response.
+
+    Whether the address belongs to someone is looked up only in the task, so the request does the same
+    work, in the same time, for an address we hold and one we don't: its response says nothing.
+    """
     link_request_record(kind=LinkRequest.Kind.SIGN_IN, email=email, ip=ip, now=now)
+    send_sign_in_link.enqueue(email=normalise_email(email))
+
+
+def sign_in_link_send(*, email: str) -> bool:
+    """Email a sign-in link if the address belongs to an active person (the task behind ``sign_in_request``)."""
     person = Person.objects.get_by_email(email)
     if person is None or not person.is_active:
-        return
+        return False
     messages_queue([Outgoing(
         template="sign_in",
         to_email=person.email,
@@ -90,6 +107,20 @@ def sign_in_request(*, email: str, ip: str | None, now: datetime | None = None) 
             "unconfirmed": not person.is_confirmed,
         },
     )])
+    return True
+
+
+def person_spend_sign_in_link(*, person: Person, now: datetime | None = None) -> bool:
+    """Spend a sign-in link once: a one-time link is good while last_login is what it was when it was made.
+
+    Moving last_login with a compare-and-set (UPDATE … WHERE last_login = the value read) lets exactly one
+    of several concurrent requests through; the others find it moved and are refused.
+    """
+    now = now or timezone.now()
+    spent = Person.objects.filter(pk=person.pk, last_login=person.last_login).update(last_login=now)
+    if spent:
+        person.last_login = now
+    return spent == 1
 
 
 def person_confirm_email(*, person: Person, now: datetime | None = None) -> Person:

@@ -47,9 +47,9 @@ def sign_in_link(request):
         return render(
             request, "accounts/sign_in_link.html", {"token": token, "next": next_url, "valid": valid}, status=200 if valid else 400
         )
-    # login() below updates last_login, which spends this and every earlier link.
     person = get_user(token, update_last_login=False) if token else None
-    if person is None:
+    # Spending the link is a compare-and-set on last_login: of two requests with one link, one wins.
+    if person is None or not services.person_spend_sign_in_link(person=person):
         return render(request, "accounts/sign_in_link.html", {"valid": False}, status=400)
     services.person_confirm_email(person=person)
     login(request, person, backend="sesame.backends.ModelBackend")

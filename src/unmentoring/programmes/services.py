@@ -101,7 +101,9 @@ def membership_sign_up(*, programme: Programme, sign_up: SignUp, ip: str | None,
 def sign_up_confirm(*, pending_id: int, now: datetime | None = None) -> Membership:
     """The address is confirmed: make (or renew) the person and their membership from the sign-up."""
     now = now or timezone.now()
-    pending = PendingSignUp.objects.select_for_update().select_related("programme").get(pk=pending_id)
+    pending = PendingSignUp.objects.select_for_update(of=("self",)).select_related("programme").filter(pk=pending_id).first()
+    if pending is None:  # confirmed (or purged) by another request a moment ago
+        raise ApplicationError("This link has been used already. If you confirmed, sign in.")
     person = Person.objects.get_by_email(pending.email)
     if person is None:
         person = Person.objects.create_user(pending.email, full_name=pending.full_name, email_confirmed_at=now)

@@ -56,7 +56,10 @@ def confirm(request, token):
         return render(request, "programmes/confirm.html", {"pending": None}, status=400)
     if request.method == "GET":
         return render(request, "programmes/confirm.html", {"pending": pending})
-    membership = services.sign_up_confirm(pending_id=pending.pk)
+    try:
+        membership = services.sign_up_confirm(pending_id=pending.pk)
+    except ApplicationError:  # the same link, posted twice at once: the other request confirmed it
+        return render(request, "programmes/confirm.html", {"pending": None}, status=409)
     login(request, membership.person, backend="sesame.backends.ModelBackend")
     messages.success(request, f"Email address confirmed. You are signed up to {membership.programme.name}.")
     return redirect("site:account")

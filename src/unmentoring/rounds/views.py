@@ -63,7 +63,7 @@ def rematch(request, token):
 def rematch_signed_in(request, slug, number):
     rnd = round_get(slug=slug, number=number)
     seat_id = request.POST.get("seat", "")
-    seat = get_object_or_404(Seat, group__round=rnd, membership__person=request.user, pk=int(seat_id) if seat_id.isdigit() else 0)
+    seat = get_object_or_404(Seat, group__round=rnd, membership__person=request.user, pk=int(seat_id) if seat_id.isascii() and seat_id.isdigit() else 0)
     try:
         seat = seat_request_rematch(seat_id=seat.pk)
     except ApplicationError as error:
