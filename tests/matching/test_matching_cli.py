@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -12,10 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from unmentoring.matching import MatchingError, Participant, PastMeeting, cli, csvio, match
+from unmentoring.matching import MatchingError, Participant, PastMeeting, cli, csvio, engine, match
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 PEOPLE = "id,organisation\na,DfE\nb,HMRC\nc,DfE\nd,MoJ\n"
+# What `match` wrote for the golden-bytes test's files and seed when it was pinned (2026-12-01): a change to
+# the engine, the reader or the writer that changes a draw shows here.
+GOLDEN_G_CSV = b"group,id\n1,p00\n1,p07\n2,p01\n2,p03\n2,p08\n3,p02\n3,p06\n4,p04\n4,p05\n"
 
 
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -37,12 +42,12 @@ def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
 
 
 def read_groups(path: Path) -> list[list[str]]:
-    lines = path.read_text().splitlines()
-    assert lines[0] == "group,id"
+    """G.csv as a spreadsheet would read it, with the ' that neutralises formula-looking ids taken off again."""
+    rows = list(csv.reader(io.StringIO(path.read_text(), newline="")))
+    assert rows[0] == ["group", "id"]
     groups: dict[str, list[str]] = {}
-    for line in lines[1:]:
-        g, pid = line.split(",")
-        groups.setdefault(g, []).append(pid)
+    for g, pid in rows[1:]:
+        groups.setdefault(g, []).append(pid[1:] if pid[:1] == "'" and pid[1:2] in "=+-@" else pid)
     assert list(groups) == [str(i) for i in range(1, len(groups) + 1)]
     return list(groups.values())
 
@@ -122,8 +127,13 @@ BAD_INPUTS = [
     ("P.csv", 'id,organisation\na,"DfE\nb,x\n', "P.csv, line 3: malformed CSV"),
     ("H.csv", "", "H.csv: the file is empty"),
     ("H.csv", "1,a,b\n", "H.csv, line 1: missing header"),
-    ("H.csv", "round,a,b\n1,a,b\nx,a,c\n", "H.csv, line 3: round must be a whole number, not 'x'"),
-    ("H.csv", "round,a,b\n1.5,a,b\n", "H.csv, line 2: round must be a whole number, not '1.5'"),
+    ("H.csv", "round,a,b\n1,a,b\nx,a,c\n", "H.csv, line 3: round must be a whole number from 0 to 1000000000, not 'x'"),
+    ("H.csv", "round,a,b\n1.5,a,b\n", "H.csv, line 2: round must be a whole number from 0 to 1000000000, not '1.5'"),
+    ("H.csv", "round,a,b\n" + "1" + "0" * 23 + ",a,b\n", "H.csv, line 2: round must be a whole number from 0 to 1000000000"),
+    ("H.csv", "round,a,b\n-1,a,b\n", "H.csv, line 2: round must be a whole number from 0 to 1000000000, not '-1'"),
+    ("P.csv", "id,organisation\na,DfE\nb\0,x\nb,y\n", "P.csv, line 3: id 'b\\x00' contains a control character"),
+    ("P.csv", "id,organisation\na,DfE\n" + "z" * 201 + ",x\n", "P.csv, line 3: id is longer than 200 bytes"),
+    ("P.csv", "id,organisation\na,DfE\nb," + "o" * 201 + "\n", "P.csv, line 3: organisation is longer than 200 bytes"),
     ("H.csv", "round,a,b\n1,a,zed\n", "H.csv, line 2: unknown id 'zed' (not in P.csv)"),
     ("H.csv", "round,a,b\n1,a,b\n2,c,c\n", "H.csv, line 3: pairs 'c' with themselves"),
     ("H.csv", "round,a,b\n1,a,b,c\n", "H.csv, line 2: expected 3 fields, found 4"),
@@ -225,11 +235,8 @@ def test_fast_and_reference_readers_agree_on_valid_files(tmp_path, files):
     p = write(tmp_path, "P.csv", nl.join(["id,organisation", *(f"{i},{o}" for i, o in zip(ids, orgs, strict=False))]) + nl)
     h = write(tmp_path, "H.csv", nl.join(["round,a,b", *(f"{r},{a},{b}" for r, a, b in hist)]) + nl)
     b = write(tmp_path, "B.csv", nl.join(["a,b", *(f"{x},{y}" for x, y in blocked)]) + nl)
-    fast = csvio.read_inputs(p, h, b, 2, True, fast=True)
-    slow = csvio.read_inputs(p, h, b, 2, True, fast=False)
-    assert fast.ids.tolist() == slow.ids.tolist()
-    for field in ("org", "met_key", "met_round", "met_rank", "blocked_key", "last_big"):
-        assert np.array_equal(getattr(fast.problem, field), getattr(slow.problem, field)), field
+    # The fast reader itself, not read_inputs: its fallback to the reference reader must not hide a failure.
+    _same_inputs(csvio._fast_inputs(p, h, b, 2, True), csvio._slow_inputs(p, h, b, 2, True))
     # and both agree with the plain-data API
     people = [Participant(i, o.strip()) for i, o in zip(ids, orgs, strict=False)]
     out = tmp_path / "G.csv"
@@ -243,3 +250,57 @@ def test_fast_and_reference_readers_agree_on_valid_files(tmp_path, files):
         return
     assert cli.main(args) == 0
     assert sorted(map(tuple, read_groups(out))) == sorted(g.members for g in api.groups)
+
+
+def _same_inputs(fast: csvio.Inputs, slow: csvio.Inputs) -> None:
+    assert fast.ids.tolist() == slow.ids.tolist()
+    for field in ("org", "met_key", "met_round", "met_rank", "blocked_key", "last_big"):
+        assert np.array_equal(getattr(fast.problem, field), getattr(slow.problem, field)), field
+
+
+@pytest.mark.parametrize("text", [
+    # The longest id 17 bytes or more, a short one at the very end: the fast reader read past its buffer.
+    "id,organisation\n\u00e9aXa1cZ10aZ-\u00e9_Z,HM Revenue\n\u00e90,\n",
+    "id,organisation\n" + "".join(f"person.{n}@example.gov.uk,Org {n % 3}\n" for n in range(40)) + "x,Org 1\n",
+    "id,organisation\n" + "a" * 200 + ",DfE\nb,\n",
+    # One organisation spelt with and without padding, one id padded: the same codes as unpadded.
+    "id,organisation\n a ,DfE\nb, DfE \nc,HMRC\nd,  HMRC\n",
+])
+def test_the_fast_reader_reads_files_the_reference_reader_reads_the_same_way(tmp_path, text):
+    path = write(tmp_path, "P.csv", text)
+    _same_inputs(csvio._fast_inputs(path, None, None, 2, True), csvio._slow_inputs(path, None, None, 2, True))
+
+
+def test_the_fast_reader_stays_on_the_fast_path_for_plain_files_whatever_the_id_lengths(tmp_path, monkeypatch):
+    path = write(tmp_path, "P.csv", "id,organisation\n" + "".join(f"{'x' * (n % 30 + 1)}{n},O{n % 4}\n" for n in range(300)))
+    monkeypatch.setattr(csvio, "_slow_inputs", lambda *args: pytest.fail("fell back to the reference reader"))
+    assert len(csvio.read_inputs(path, None, None, 2, True).ids) == 300
+
+
+def test_a_huge_id_is_refused_before_the_fast_reader_allocates_for_it(tmp_path):
+    path = write(tmp_path, "P.csv", "id,organisation\n" + "i" * 100_000 + ",DfE\nb,HMRC\n")
+    with pytest.raises(csvio._Fallback):
+        csvio._fast_inputs(path, None, None, 2, True)
+    with pytest.raises(csvio.InputError, match="line 2: id is longer than 200 bytes"):
+        csvio.read_inputs(path, None, None, 2, True)
+
+
+def test_ids_that_need_quoting_or_look_like_formulas_are_written_as_safe_csv(tmp_path):
+    people = ['"Smith, Jo"', '"=HYPERLINK(""http://evil"")"', "+44 7911", "@sum", "-2", 'say "hi"', "plain"]
+    write(tmp_path, "P.csv", "id,organisation\n" + "".join(f"{p},Org {i}\n" for i, p in enumerate(people)))
+    assert cli.main(["--participants", str(tmp_path / "P.csv"), "--out", str(tmp_path / "G.csv"), "--seed", "2"]) == 0
+    rows = list(csv.reader(io.StringIO((tmp_path / "G.csv").read_text(), newline="")))[1:]
+    written = sorted(pid for _group, pid in rows)
+    assert written == sorted(["Smith, Jo", "'=HYPERLINK(\"http://evil\")", "'+44 7911", "'@sum", "'-2", 'say "hi"', "plain"])
+
+
+def test_the_groups_file_is_byte_for_byte_what_it_was(tmp_path):
+    """Golden bytes: the same files and seed give exactly this G.csv, on the fast path and the reference path."""
+    write(tmp_path, "P.csv", "id,organisation\n" + "".join(f"p{n:02d},Org {n % 3}\n" for n in range(9)))
+    write(tmp_path, "H.csv", "round,a,b\n1,p00,p03\n1,p01,p04\n2,p00,p06\n")
+    args = ["--participants", str(tmp_path / "P.csv"), "--history", str(tmp_path / "H.csv"), "--seed", "7"]
+    assert cli.main([*args, "--out", str(tmp_path / "G.csv")]) == 0
+    golden = (tmp_path / "G.csv").read_bytes()
+    assert golden == GOLDEN_G_CSV
+    slow = csvio.read_inputs(tmp_path / "P.csv", tmp_path / "H.csv", None, 2, True, fast=False)
+    assert csvio.render_groups(slow.ids, engine.solve(slow.problem, 7).gid) == golden

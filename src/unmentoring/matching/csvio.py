@@ -24,6 +24,12 @@ from . import engine
 from .api import org_codes
 
 _INT = re.compile(r"[+-]?[0-9]+\Z")
+# Limits that keep a hostile file from costing gigabytes: an id or organisation of at most this many
+# bytes (a 100 KB id once made the reader allocate 10 GB), and round numbers in a sane range.
+MAX_FIELD_BYTES = 200
+MAX_ROUND = 1_000_000_000
+# Characters a spreadsheet reads as the start of a formula: such ids are written with a leading '.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class InputError(Exception):
@@ -95,9 +101,14 @@ def _read_rows(path: Path, columns: tuple[str, ...]) -> tuple[list[int], list[li
 def _read_participants_slow(path: Path) -> tuple[list[str], list[str]]:
     lines, rows = _read_rows(path, ("id", "organisation"))
     seen: dict[str, int] = {}
-    for line, (pid, _org) in zip(lines, rows, strict=False):
+    for line, (pid, org) in zip(lines, rows, strict=False):
         if not pid:
             raise InputError(path, line, "empty id")
+        if any(ord(c) < 32 or ord(c) == 127 for c in pid):
+            raise InputError(path, line, f"id {pid!r} contains a control character (a NUL, tab or line break)")
+        for what, value in (("id", pid), ("organisation", org)):
+            if len(value.encode("utf-8")) > MAX_FIELD_BYTES:
+                raise InputError(path, line, f"{what} is longer than {MAX_FIELD_BYTES} bytes")
         if pid in seen:
             raise InputError(path, line, f"duplicate id {pid!r} (already on line {seen[pid]})")
         seen[pid] = line
@@ -112,8 +123,8 @@ def _read_pairs_slow(
     with_round = columns[0] == "round"
     for line, row in zip(lines, rows, strict=False):
         if with_round:
-            if not _INT.match(row[0]):
-                raise InputError(path, line, f"round must be a whole number, not {row[0]!r}")
+            if not _INT.match(row[0]) or not 0 <= int(row[0]) <= MAX_ROUND:
+                raise InputError(path, line, f"round must be a whole number from 0 to {MAX_ROUND}, not {row[0][:30]!r}")
             r_out.append(int(row[0]))
             a, b = row[1], row[2]
         else:
@@ -193,7 +204,7 @@ def _fast_fields(path: Path, columns: tuple[str, ...]) -> _Fields:
         spacey = False  # no quotes, spaces, tabs or control characters in the data
         sep = np.flatnonzero(low)
     else:
-        if raw.find(b'"', lo, hi) >= 0 or raw.find(b"\0", lo, hi) >= 0:
+        if raw.find(b'"', lo, hi) >= 0 or raw.find(b"\0", lo, hi) >= 0 or raw.find(b"\t", lo, hi) >= 0:
             raise _Fallback
         spacey = True
         sep = np.flatnonzero((body == 44) | (body == 10))
@@ -236,8 +247,11 @@ def _field_words(f: _Fields, col: int, nwords: int) -> np.ndarray:
     length = e - s
     out = np.empty((len(s), nwords), dtype=np.uint64)
     uniform = len(s) == 0 or int(length.min()) == int(length.max())
+    last = len(f.words) - 1
     for j in range(nwords):
-        word = f.words[s + 8 * j] if j else f.words[s]
+        # A short field's later words lie past its end (masked to zero below); near the end of the file
+        # they would lie past the buffer, so read them from its last word instead.
+        word = f.words[np.minimum(s + 8 * j, last)] if j else f.words[s]
         if uniform:
             word &= _MASKS[min(max(int(length[0]) - 8 * j, 0), 8)] if len(s) else np.uint64(0)
         else:
@@ -247,7 +261,10 @@ def _field_words(f: _Fields, col: int, nwords: int) -> np.ndarray:
 
 
 def _nwords(f: _Fields, col: int) -> int:
-    return max(1, -(-int((f.end[col] - f.start[col]).max(initial=0)) // 8))
+    longest = int((f.end[col] - f.start[col]).max(initial=0))
+    if longest > MAX_FIELD_BYTES:
+        raise _Fallback  # the reference reader names the line
+    return max(1, -(-longest // 8))
 
 
 def _as_bytes(w: np.ndarray) -> np.ndarray:
@@ -374,6 +391,8 @@ def _fast_inputs(
                 if ((m & ((d < 0) | (d > 9)))).any():
                     raise _Fallback  # signs and bad integers go to the reference reader
                 rounds = np.where(m, rounds * 10 + d, rounds)
+            if rows and int(rounds.max()) > MAX_ROUND:
+                raise _Fallback
         return a, b, rounds
 
     empty = np.zeros(0, dtype=np.int64)
@@ -427,7 +446,7 @@ def read_inputs(
     if fast:
         try:
             return _fast_inputs(participants, history, blocked, group_size, avoid)
-        except (_Fallback, UnicodeDecodeError, OSError, IndexError):
+        except (_Fallback, UnicodeDecodeError, OSError):
             pass
     return _slow_inputs(participants, history, blocked, group_size, avoid)
 
@@ -435,9 +454,35 @@ def read_inputs(
 # -- writing -----------------------------------------------------------------
 
 
-def render_groups(ids: np.ndarray, gid: np.ndarray) -> bytes:
-    """G.csv bytes: header then `group,id` rows, groups numbered from 1, members in id order."""
+def _needs_csv_writer(ids: np.ndarray) -> bool:
+    """Whether any id needs quoting (a comma or a quote) or starts like a spreadsheet formula."""
+    width = ids.dtype.itemsize
+    as_bytes = ids.view(np.uint8).reshape(len(ids), width)
+    if np.isin(as_bytes, np.frombuffer(b',"', dtype=np.uint8)).any():
+        return True
+    return bool(np.isin(as_bytes[:, 0], np.frombuffer("".join(_FORMULA_START).encode(), dtype=np.uint8)).any())
+
+
+def _render_groups_with_csv(ids: np.ndarray, gid: np.ndarray) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["group", "id"])
     n = len(ids)
+    for i in np.argsort(gid * np.int64(n) + np.arange(n, dtype=np.int64)).tolist():
+        pid = ids[i].decode("utf-8")
+        writer.writerow([int(gid[i]) + 1, f"'{pid}" if pid.startswith(_FORMULA_START) else pid])
+    return out.getvalue().encode("utf-8")
+
+
+def render_groups(ids: np.ndarray, gid: np.ndarray) -> bytes:
+    """G.csv bytes: header then `group,id` rows, groups numbered from 1, members in id order.
+
+    Ids with a comma or a quote are quoted as CSV; an id that a spreadsheet would take for a formula
+    (=, +, -, @ first) is written with a leading ' so that opening G.csv runs nothing.
+    """
+    n = len(ids)
+    if n and _needs_csv_writer(ids):
+        return _render_groups_with_csv(ids, gid)
     order = np.argsort(gid * np.int64(n) + np.arange(n, dtype=np.int64))  # by group, then id
     number = gid[order] + 1
     who = ids[order]
