@@ -1,5 +1,6 @@
 """Signed links: each app defines its own kinds; a token works only for the kind it was made for."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -47,3 +48,34 @@ def test_a_link_refuses_a_value_of_the_wrong_shape_and_tampering():
     with pytest.raises(BadLink):
         single.read(single.make(7)[:-2] + "xx")
     assert single.read_or_none("nonsense") is None
+
+
+def _made_ago(link: SignedLink, value, age: timedelta) -> str:
+    """A token as the link would have made it ``age`` ago (the signer's clock moved back, the reader's not)."""
+
+    class Then(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time() - age.total_seconds()))
+
+    return Then(salt=link.salt).sign_object(value, serializer=signing.JSONSerializer)
+
+
+@pytest.mark.parametrize("link", SignedLink.defined(), ids=lambda link: link.kind)
+def test_every_link_works_just_inside_its_lifetime_and_not_just_after(link):
+    value = [5, 6] if link.shape == "pair" else 5
+    expected = (5, 6) if link.shape == "pair" else 5
+    if link.max_age is None:  # one-click unsubscribe keeps working (RFC 8058)
+        assert link.read(_made_ago(link, value, timedelta(days=3650))) == expected
+        return
+    assert link.read(_made_ago(link, value, link.max_age - timedelta(minutes=1))) == expected
+    with pytest.raises(BadLink, match="expired"):
+        link.read(_made_ago(link, value, link.max_age + timedelta(minutes=1)))
+
+
+def test_the_lifetimes_are_the_ones_the_design_promises():
+    lifetimes = {link.kind: link.max_age for link in SignedLink.defined() if not link.kind.startswith("test-")}
+    assert lifetimes == {
+        "signup": timedelta(days=7), "resume": timedelta(days=400), "unsubscribe": None, "checkin": timedelta(days=60),
+        "rematch": timedelta(days=60), "calendar": timedelta(days=120), "report": timedelta(days=180),
+        "skip": timedelta(days=30),
+    }

@@ -81,24 +81,26 @@ def test_the_draw_groups_every_member_due_and_queues_one_intro_each(weekly, memb
 
 def test_a_member_who_skips_the_round_from_the_notice_is_left_out_of_the_draw(client, weekly, members):
     rnd = schedule(weekly)
+    skipper = members[3]  # a pk other than the round's: a link that swapped them would not pass
+    assert skipper.pk != rnd.pk
     rounds_advance(now=rnd.notice_at)
-    notice = message_render(Message.objects.get(template="round_notice", person=members[0].person))
+    notice = message_render(Message.objects.get(template="round_notice", person=skipper.person))
     skip = next(path_of(word) for word in notice.body_text.split() if "/r/skip/" in word)
     assert "skip-submit" in client.get(skip).text
-    members[0].refresh_from_db()
-    assert members[0].status == "active"  # opening the link changes nothing
+    skipper.refresh_from_db()
+    assert skipper.status == "active"  # opening the link changes nothing
     assert client.post(skip).status_code == 200
-    members[0].refresh_from_db()
-    assert (members[0].status, str(members[0].paused_until)) == ("paused", "2027-01-13")
+    skipper.refresh_from_db()
+    assert (skipper.status, str(skipper.paused_until)) == ("paused", "2027-01-13")
 
     rounds_advance(now=rnd.draw_at)
     drawn = set(Seat.objects.filter(group__round=rnd).values_list("membership_id", flat=True))
-    assert members[0].pk not in drawn and len(drawn) == 7
+    assert skipper.pk not in drawn and len(drawn) == 7
     # the pause ends by itself the day after the draw, in time for round 2
 
     call_command("tick", "--now", "2027-01-13T09:00")
-    members[0].refresh_from_db()
-    assert members[0].status == "active"
+    skipper.refresh_from_db()
+    assert skipper.status == "active"
 
 
 def test_drawing_twice_makes_one_set_of_groups(weekly, members):
