@@ -547,21 +547,29 @@ def _solve_groups(prob: Problem, rng: np.random.Generator, sizes: list[int]) -> 
             members[g2[ok], s2[ok]] = u[ok]
         return members
 
-    # start: uniform random order; people not flagged take the seats in larger groups first
+    # start: uniform random order, dealt round the groups; every seat in a larger group goes to someone
+    # who was not in a larger group last round, while there are such people (the extra-seat rule)
     order = rng.permutation(n).astype(np.int64)
-    extra_seats = int(big.sum())
-    if extra_seats and prob.last_big.any():
-        fresh = order[~prob.last_big[order]]
-        first = fresh[:extra_seats]
-        rest = order[~np.isin(order, first)]
-        order = np.concatenate([first, rest])
-        # dealing puts the last lap into the larger groups (the first rows)
-        order = np.concatenate([order[extra_seats:], order[:extra_seats]])
     members = deal(order)
+    if big.any() and prob.last_big.any():
+        big_seats = members[big][members[big] >= 0]
+        flagged_in_big = big_seats[prob.last_big[big_seats]]
+        small = members[~big]
+        fresh_in_small = small[(small >= 0) & ~prob.last_big[np.maximum(small, 0)]]
+        swaps = min(len(flagged_in_big), len(fresh_in_small))
+        if swaps:
+            position = np.empty(n, dtype=np.int64)
+            position[order] = np.arange(n)
+            a, b = flagged_in_big[:swaps], rng.permutation(fresh_in_small)[:swaps]
+            order[position[a]], order[position[b]] = b, a
+            members = deal(order)
     result = total(members)
 
+    # nobody in a larger group twice running, unless there are more such seats than people who had none
+    extra_bound = max(0, int(size_arr[big].sum()) - int((~prob.last_big).sum())) if big.any() else 0
+
     def at_bound(r: tuple[int, ...]) -> bool:
-        return r[0] == 0 and r[1] == 0 and r[3] == bound
+        return r[0] == 0 and r[1] == 0 and r[3] == bound and r[4] <= extra_bound
 
     if not at_bound(result):
         members = improve(members, 60)
@@ -581,8 +589,9 @@ def _solve_groups(prob: Problem, rng: np.random.Generator, sizes: list[int]) -> 
             break
         members = improve(members, 30)
         again = total(members)
-        if again == result:
-            break  # a pass without progress: a local optimum
+        only_extra_seats_left = again[0] == 0 and again[1] == 0 and again[3] == bound
+        if again == result and not only_extra_seats_left:
+            break  # a pass without progress: a local optimum (extra seats: cheap to keep looking for)
         result = again
     gid = np.empty(n, dtype=np.int64)
     rows, cols = np.nonzero(members >= 0)
