@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
-.PHONY: run test install install-test assets demo-env migrate demo clean
+.PHONY: run test install install-test assets demo-env migrate demo mutation clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
@@ -58,5 +58,19 @@ test: install-test assets
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Mutation testing (slow; not part of CI): its own virtualenv holds the dependencies but not the project,
+# so that the tests import the mutated copy mutmut writes to mutants/. Scores: docs/testing.md.
+MUTATION_VENV := .venv-mutation
+$(MUTATION_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(MUTATION_VENV)
+	$(MUTATION_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MUTATION_VENV)/bin/python -m pip install --quiet '.[test]' 'mutmut>=3.3'
+	$(MUTATION_VENV)/bin/python -m pip uninstall --quiet --yes unmentoring
+	@touch $@
+
+mutation: $(MUTATION_VENV)/.installed assets
+	$(MUTATION_VENV)/bin/mutmut run $(MUTMUT_ARGS) || true
+	$(MUTATION_VENV)/bin/mutmut results
+
 clean:
-	rm -rf $(VENV) node_modules build var
+	rm -rf $(VENV) $(MUTATION_VENV) node_modules build var mutants

@@ -50,3 +50,13 @@ def test_fewer_than_two_people_is_a_clear_error(n):
 def test_group_size_outside_two_to_five_is_an_error(k):
     with pytest.raises(MatchingError, match="between 2 and 5"):
         group_sizes(10, k)
+
+
+@pytest.mark.parametrize(("n", "message"), [
+    (1, "at least 2 eligible people are needed to make a group; there is 1"),
+    (0, "at least 2 eligible people are needed to make a group; there are 0"),
+])
+def test_too_few_people_are_counted_in_words(n, message):
+    with pytest.raises(MatchingError) as error:
+        group_sizes(n, 2)
+    assert str(error.value) == message
