@@ -1,4 +1,5 @@
 import email
+import os
 import socket
 from email import policy
 
@@ -8,6 +9,15 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under `make mutation` a subprocess would import the mutated code without mutmut's harness: skip those."""
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        skip = pytest.mark.skip(reason="runs a subprocess, which mutation testing cannot follow")
+        for item in items:
+            if item.get_closest_marker("subprocess"):
+                item.add_marker(skip)
 
 
 def run_tasks() -> None:

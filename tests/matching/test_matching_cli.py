@@ -51,6 +51,7 @@ def read_groups(path: Path) -> list[list[str]]:
     assert list(groups) == [str(i) for i in range(1, len(groups) + 1)]
     return list(groups.values())
 
+@pytest.mark.subprocess
 
 def test_match_writes_groups_to_the_output_file(tmp_path):
     write(tmp_path, "P.csv", PEOPLE)
@@ -62,6 +63,7 @@ def test_match_writes_groups_to_the_output_file(tmp_path):
     assert sorted(map(sorted, groups)) == [["a", "c"], ["b", "d"]]  # the only grouping without repeats or blocks
     assert "seed 4" in result.stderr
 
+@pytest.mark.subprocess
 
 def test_match_output_is_byte_identical_for_the_same_seed_and_matches_the_api(tmp_path):
     rows = [f"p{i:03d},org{i % 7}" for i in range(101)]
@@ -72,6 +74,7 @@ def test_match_output_is_byte_identical_for_the_same_seed_and_matches_the_api(tm
     api = match([Participant(f"p{i:03d}", f"org{i % 7}") for i in range(101)], seed=99, group_size=3)
     assert sorted(map(tuple, read_groups(tmp_path / "G1.csv"))) == sorted(g.members for g in api.groups)
 
+@pytest.mark.subprocess
 
 def test_match_without_a_seed_draws_one_and_prints_it(tmp_path):
     write(tmp_path, "P.csv", PEOPLE)
@@ -82,6 +85,7 @@ def test_match_without_a_seed_draws_one_and_prints_it(tmp_path):
     assert again.returncode == 0
     assert (tmp_path / "G.csv").read_bytes() == (tmp_path / "G2.csv").read_bytes()
 
+@pytest.mark.subprocess
 
 def test_match_help_explains_the_file_formats(tmp_path):
     result = run(tmp_path, "--help")
@@ -89,6 +93,7 @@ def test_match_help_explains_the_file_formats(tmp_path):
     for text in ("id,organisation", "round,a,b", "a,b", "group,id", "--same-org", "--group-size"):
         assert text in result.stdout
 
+@pytest.mark.subprocess
 
 def test_match_does_not_import_django():
     code = (
@@ -100,6 +105,7 @@ def test_match_does_not_import_django():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "[]"
 
+@pytest.mark.subprocess
 
 def test_match_command_runs_without_importing_django(tmp_path):
     write(tmp_path, "P.csv", PEOPLE)
@@ -153,6 +159,7 @@ def _files(tmp_path: Path, broken: str, text: str | bytes) -> list[str]:
     return ["--participants", "P.csv", "--history", "H.csv", "--blocked", "B.csv"]
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(("broken", "text", "message"), BAD_INPUTS)
 def test_match_refuses_a_malformed_file_naming_file_line_and_problem(tmp_path, broken, text, message):
     args = _files(tmp_path, broken, text)
@@ -172,6 +179,7 @@ def test_match_in_process_reports_the_same_errors_and_writes_nothing(tmp_path, m
     assert message in capsys.readouterr().err
     assert not (tmp_path / "G.csv").exists()
 
+@pytest.mark.subprocess
 
 def test_match_reports_a_missing_file(tmp_path):
     result = run(tmp_path, "--participants", "nope.csv", "--out", "G.csv", "--seed", "1")
@@ -179,6 +187,7 @@ def test_match_reports_a_missing_file(tmp_path):
     assert "nope.csv: cannot read the file" in result.stderr
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     ("options", "message"),
     [
@@ -197,6 +206,7 @@ def test_match_refuses_bad_options(tmp_path, options, message):
     assert message in result.stderr
     assert not (tmp_path / "G.csv").exists()
 
+@pytest.mark.subprocess
 
 def test_match_reports_who_cannot_be_placed_when_blocks_make_it_impossible(tmp_path):
     write(tmp_path, "P.csv", "id,organisation\na,X\nb,Y\nc,Z\nd,W\n")
@@ -206,6 +216,7 @@ def test_match_reports_who_cannot_be_placed_when_blocks_make_it_impossible(tmp_p
     assert "'a'" in result.stderr
     assert not (tmp_path / "G.csv").exists()
 
+@pytest.mark.subprocess
 
 def test_match_accepts_spreadsheet_quirks(tmp_path):
     # BOM, CRLF, quoted organisation with a comma, spaces, extra columns, blank lines

@@ -8,6 +8,7 @@ import sys
 import threading
 from datetime import timedelta
 
+import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
@@ -36,6 +37,7 @@ class SlowRecorder:
         return "250 OK"
 
 
+@pytest.mark.subprocess
 def test_a_worker_killed_mid_batch_loses_nothing_and_resends_at_most_the_message_in_flight(tmp_path):
     recorder = SlowRecorder()
     port = free_port()

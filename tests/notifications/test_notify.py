@@ -93,6 +93,7 @@ def test_members_who_agreed_get_a_text_nudge_as_well(weekly, members, notify):
     assert Message.objects.get(channel="sms").headers == {}  # one-click unsubscribe is for email
 
 
+@pytest.mark.subprocess
 def test_a_notify_key_without_an_email_template_is_refused_at_start_up():
     result = subprocess.run([sys.executable, "-m", "unmentoring", "check"], capture_output=True, text=True,
                             env={**os.environ, "NOTIFY_API_KEY": API_KEY}, timeout=60)
