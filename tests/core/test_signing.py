@@ -36,9 +36,12 @@ def test_links_emailed_before_the_links_moved_to_their_apps_still_work(link):
     assert link.read(old_token) == (tuple(value) if link.shape == "pair" else value)
 
 
+SINGLE = SignedLink("test-single", max_age=timedelta(days=1))
+PAIR = SignedLink("test-pair", max_age=timedelta(days=1), shape="pair")
+
+
 def test_a_link_refuses_a_value_of_the_wrong_shape_and_tampering():
-    single = SignedLink("test-single", max_age=timedelta(days=1))
-    pair = SignedLink("test-pair", max_age=timedelta(days=1), shape="pair")
+    single, pair = SINGLE, PAIR
     with pytest.raises(BadLink):
         pair.read(signing.dumps(7, salt=pair.salt))
     with pytest.raises(BadLink):
