@@ -13,7 +13,7 @@ from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 
 def pytest_collection_modifyitems(config, items):
     """Under `make mutation` a subprocess would import the mutated code without mutmut's harness: skip those."""
-    if os.environ.get("MUTANT_UNDER_TEST"):
+    if os.environ.get("MUTANT_UNDER_TEST") or "mutmut" in sys.modules:
         skip = pytest.mark.skip(reason="runs a subprocess, which mutation testing cannot follow")
         for item in items:
             if item.get_closest_marker("subprocess"):
