@@ -1,6 +1,7 @@
 import email
 import os
 import socket
+import sys
 from email import policy
 
 import pytest
