@@ -1,6 +1,7 @@
 """The layout and the static pages, in a real browser, with JavaScript on and off."""
 
 import pytest
+from django.template.loader import render_to_string
 
 from tests.browser.helpers import assert_accessible, screenshot
 from unmentoring.programmes.models import Programme
@@ -129,3 +130,19 @@ def test_nothing_overflows_sideways_at_320_pixels_wide(page, programmes, path, n
     )
     assert widths[0] <= widths[1], f"{path} is {widths[0]}px wide in a {widths[1]}px viewport"
     screenshot(page, f"{name}-320px-{_js_label(page)}")
+
+
+@JS_ON_AND_OFF
+@pytest.mark.parametrize(("template", "status", "context"), [
+    ("503.html", 503, {"retry_after_seconds": 30}),
+    ("429.html", 429, {"retry_after_minutes": 15}),
+], ids=["busy", "too-many"])
+def test_the_pages_that_say_try_again_later_pass_axe(page, rf, template, status, context):
+    """These need a locked database or a throttle to appear: rendered here, served through the browser."""
+    html = render_to_string(template, context, request=rf.get("/"))
+    page.route("**/try-again-later/", lambda route: route.fulfill(status=status, body=html, content_type="text/html"))
+    response = page.goto("/try-again-later/")
+    assert response.status == status
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
+    screenshot(page, f"{template.split('.')[0]}-{_js_label(page)}")

@@ -149,6 +149,7 @@ def test_a_success_message_is_a_success_banner_announced_as_an_alert(rf):
         ("403.html", "Sorry, you cannot see this page"),
         ("403_csrf.html", "This page has expired"),
         ("404.html", "Page not found"),
+        ("503.html", "Sorry, the service is busy"),
     ],
 )
 def test_each_error_page_has_its_heading_inside_the_layout(rf, template, heading):
