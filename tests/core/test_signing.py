@@ -1,6 +1,7 @@
 """Signed links: each app defines its own kinds; a token works only for the kind it was made for."""
 
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -82,3 +83,21 @@ def test_the_lifetimes_are_the_ones_the_design_promises():
         "rematch": timedelta(days=60), "calendar": timedelta(days=120), "report": timedelta(days=180),
         "skip": timedelta(days=30),
     }
+
+
+def test_a_bad_link_says_exactly_what_is_wrong():
+    with pytest.raises(BadLink) as expired:
+        SINGLE.read(_made_ago(SINGLE, 7, timedelta(days=2)))
+    assert str(expired.value) == "This link has expired."
+    for bad in ("nonsense", SINGLE.make(7)[:-2] + "xx", signing.dumps("7", salt=SINGLE.salt), PAIR.make((1, 2))):
+        with pytest.raises(BadLink) as invalid:
+            SINGLE.read(bad)
+        assert str(invalid.value) == "This link is not valid."
+
+
+def test_a_new_kind_of_link_is_known_by_its_kind_and_salted_with_it():
+    kind = f"test-{uuid.uuid4().hex}"
+    link = SignedLink(kind, max_age=timedelta(hours=1))
+    assert (link.kind, link.max_age, link.shape, link.salt) == (kind, timedelta(hours=1), "id", f"unmentoring.{kind}")
+    assert link in SignedLink.defined()
+    assert signing.loads(link.make(3), salt=f"unmentoring.{kind}") == 3

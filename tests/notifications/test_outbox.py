@@ -170,6 +170,14 @@ def test_after_the_retry_period_messages_fail_organisers_and_admins_hear_once_an
     alerts = Message.objects.filter(template="delivery_failed").order_by("to_email")
     assert [(a.to_email, a.context["count"], a.context["programme_name"]) for a in alerts] == [
         ("admin@example.org", 3, ""), ("olu@example.org", 2, member.programme.name)]
+    admin_alert, organiser_alert = alerts
+    assert admin_alert.context["last_error"].startswith("ConnectionRefusedError")
+    assert (admin_alert.context["hours"], admin_alert.context["requeue_command"]) == (72, "unmentoring outbox requeue --failed")
+    assert admin_alert.context["admin_link"].endswith("/admin/notifications/message/?status__exact=failed")
+    assert (organiser_alert.context["requeue_command"], organiser_alert.programme_id, organiser_alert.person_id) == (
+        "", member.programme_id, organiser.pk)
+    assert ":admins:" in admin_alert.idempotency_key and ":admins:" not in organiser_alert.idempotency_key
+    assert message_render(organiser_alert, save=False).body_text.count("administrators have been told") == 1
     alert = message_render(alerts[0], save=False)
     assert "unmentoring outbox requeue --failed" in alert.body_text
     assert "3 emails could not be delivered" in alert.subject

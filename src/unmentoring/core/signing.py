@@ -46,10 +46,7 @@ class SignedLink:
         return f"SignedLink({self.kind!r})"
 
     def make(self, value: int | tuple[int, int]) -> str:
-        if self.shape == "pair":
-            first, second = value
-            return signing.dumps([first, second], salt=self.salt)
-        return signing.dumps(value, salt=self.salt)
+        return signing.dumps(value, salt=self.salt)  # a pair is stored as a JSON list
 
     def read(self, token: str):
         """The id (or pair of ids) this token was made for; raises :class:`BadLink`."""

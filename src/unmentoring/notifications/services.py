@@ -135,7 +135,7 @@ def _render_plain(name: str, context: dict) -> str:
 def message_render(message: Message, *, save: bool = True) -> Message:
     """Fill in the subject, bodies, headers and attachments from the template and context."""
     prepared = prepare(message.template, message.context)
-    context = {"site_url": settings.SITE_URL, **prepared.context}
+    context = prepared.context
     name = f"notifications/email/{message.template}"
     if message.channel == Channel.SMS:
         message.subject, message.body_html = "", ""
