@@ -315,3 +315,42 @@ def test_the_groups_file_is_byte_for_byte_what_it_was(tmp_path):
     assert golden == GOLDEN_G_CSV
     slow = csvio.read_inputs(tmp_path / "P.csv", tmp_path / "H.csv", None, 2, True, fast=False)
     assert csvio.render_groups(slow.ids, engine.solve(slow.problem, 7).gid) == golden
+
+
+@pytest.mark.parametrize("text", [
+    '"id",organisation\na,DfE\nb,HMRC\n',  # a quote in the header, at the very start of the file
+    'id,organisation\na,"DfE"\nb,HMRC\n',  # a quoted field
+    "id,organisation\na,DfE\n\nb,HMRC\n",  # a blank line between rows
+    "id,organisation\na,DfE\rb,HMRC\r",  # old Mac line endings
+    "id,organisation\na,D\tfE\nb,HMRC\n",  # a tab inside a field
+    "id,organisation\na,D\0fE\nb,HMRC\n",  # a NUL
+    "id,organisation,email\na,DfE\nb,HMRC,x@y\n",  # rows of different lengths
+    "id\na\nb\n",  # a missing column
+])
+def test_the_fast_reader_hands_over_every_file_it_cannot_read_exactly(tmp_path, text):
+    path = write(tmp_path, "P.csv", text)
+    with pytest.raises(csvio._Fallback):
+        csvio._fast_inputs(path, None, None, 2, True)
+
+
+def test_the_fast_reader_hands_over_history_it_cannot_read_exactly(tmp_path):
+    people = write(tmp_path, "P.csv", PEOPLE)
+    for history in ("round,a,b\n-1,a,b\n", "round,a,b\n1,a,zed\n", "round,a,b\n1,a,a\n", "round,a,b\n" + "9" * 18 + ",a,b\n",
+                    "round,a,b\n2000000000,a,b\n", "round,a,b\n1,a,aaaaaaaaaaaa\n"):
+        with pytest.raises(csvio._Fallback):
+            csvio._fast_inputs(people, write(tmp_path, "H.csv", history), None, 2, True)
+
+
+def test_the_groups_file_is_written_whole_or_not_at_all(tmp_path):
+    target = tmp_path / "G.csv"
+    old_umask = os.umask(0o022)
+    try:
+        csvio.write_atomically(target, b"group,id\n1,a\n")
+    finally:
+        os.umask(old_umask)
+    assert target.read_bytes() == b"group,id\n1,a\n"
+    assert target.stat().st_mode & 0o777 == 0o644
+    (tmp_path / "dir").mkdir()
+    with pytest.raises(OSError):
+        csvio.write_atomically(tmp_path / "dir", b"x")  # cannot replace a directory: nothing is left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["G.csv", "dir"]
