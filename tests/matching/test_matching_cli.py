@@ -326,6 +326,9 @@ def test_the_groups_file_is_byte_for_byte_what_it_was(tmp_path):
     "id,organisation\na,D\0fE\nb,HMRC\n",  # a NUL
     "id,organisation,email\na,DfE\nb,HMRC,x@y\n",  # rows of different lengths
     "id\na\nb\n",  # a missing column
+    "id,organisation\na,X\na,Y\n",  # two people, one id
+    "id,organisation\na,X\nb,Y\nc,Z\nc,W\n",  # a duplicate at the end
+    "id,organisation\n,X\nb,Y\n",  # an empty id
 ])
 def test_the_fast_reader_hands_over_every_file_it_cannot_read_exactly(tmp_path, text):
     path = write(tmp_path, "P.csv", text)
@@ -335,7 +338,7 @@ def test_the_fast_reader_hands_over_every_file_it_cannot_read_exactly(tmp_path, 
 
 def test_the_fast_reader_hands_over_history_it_cannot_read_exactly(tmp_path):
     people = write(tmp_path, "P.csv", PEOPLE)
-    for history in ("round,a,b\n-1,a,b\n", "round,a,b\n1,a,zed\n", "round,a,b\n1,a,a\n", "round,a,b\n" + "9" * 18 + ",a,b\n",
+    for history in ("round,a,b\n-1,a,b\n", "round,a,b\n1:,a,b\n", "round,a,b\n1,,b\n", "round,a,b\n1,a,zed\n", "round,a,b\n1,a,a\n", "round,a,b\n" + "9" * 18 + ",a,b\n",
                     "round,a,b\n2000000000,a,b\n", "round,a,b\n1,a,aaaaaaaaaaaa\n"):
         with pytest.raises(csvio._Fallback):
             csvio._fast_inputs(people, write(tmp_path, "H.csv", history), None, 2, True)
@@ -354,3 +357,36 @@ def test_the_groups_file_is_written_whole_or_not_at_all(tmp_path):
     with pytest.raises(OSError):
         csvio.write_atomically(tmp_path / "dir", b"x")  # cannot replace a directory: nothing is left behind
     assert sorted(p.name for p in tmp_path.iterdir()) == ["G.csv", "dir"]
+
+
+def test_the_fast_reader_hands_over_blocks_with_an_empty_id(tmp_path):
+    with pytest.raises(csvio._Fallback):
+        csvio._fast_inputs(write(tmp_path, "P.csv", PEOPLE), None, write(tmp_path, "B.csv", "a,b\na,\n"), 2, True)
+
+
+def test_the_largest_round_number_is_read_the_same_by_both_readers(tmp_path):
+    p = write(tmp_path, "P.csv", PEOPLE)
+    h = write(tmp_path, "H.csv", "round,a,b\n1000000000,a,b\n7,c,d\n")
+    _same_inputs(csvio._fast_inputs(p, h, None, 2, True), csvio._slow_inputs(p, h, None, 2, True))
+
+
+def test_a_missing_file_is_named_in_the_error(tmp_path):
+    with pytest.raises(csvio.InputError) as error:
+        csvio.read_inputs(tmp_path / "nope.csv", None, None, 2, True)
+    assert str(error.value) == f"{tmp_path / 'nope.csv'}: cannot read the file (No such file or directory)"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text("abcXYZ019_.é", min_size=1, max_size=12), min_size=2, max_size=60, unique=True), st.integers(0, 10**6))
+def test_the_fast_writer_writes_what_the_csv_module_writes(ids, seed):
+    """Plain ids: the vectorised G.csv writer and Python's csv module give the same bytes (groups into two digits)."""
+    encoded = np.array([i.encode() for i in sorted(ids)], dtype=f"S{max(8, max(len(i.encode()) for i in ids))}")
+    gid = np.random.default_rng(seed).integers(0, max(1, len(ids) // 2), size=len(ids))
+    assert csvio.render_groups(encoded, gid) == csvio._render_groups_with_csv(encoded, gid)
+
+
+def test_groups_numbered_past_nine_are_written_in_full(tmp_path):
+    ids = np.array([f"p{n:02d}".encode() for n in range(24)], dtype="S8")
+    gid = np.arange(24) // 2
+    rows = csvio.render_groups(ids, gid).decode().splitlines()
+    assert rows[0] == "group,id" and rows[-2:] == ["12,p22", "12,p23"] and rows[19:21] == ["10,p18", "10,p19"]

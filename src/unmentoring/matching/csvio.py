@@ -512,8 +512,7 @@ def render_groups(ids: np.ndarray, gid: np.ndarray) -> bytes:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename over it."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # "G.csv": parent is "."
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
