@@ -2,10 +2,12 @@ import email
 import os
 import socket
 import sys
+import threading
 from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -19,6 +21,29 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if item.get_closest_marker("subprocess"):
                 item.add_marker(skip)
+
+
+def at_once(times: int, action):
+    """Run ``action`` in ``times`` threads released together (each with its own database connection);
+    returns what each returned, or the exception it raised."""
+    barrier = threading.Barrier(times)
+    results = []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(action())
+        except Exception as error:  # returned for the test to look at
+            results.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
 
 
 def run_tasks() -> None:

@@ -1,17 +1,16 @@
 import re
-import threading
 import time
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from sesame.utils import get_user
 
-from tests.conftest import run_tasks
+from tests.conftest import at_once, run_tasks
 from tests.links import first_link, token_of
 from unmentoring.accounts.models import LinkRequest, Person
 from unmentoring.accounts.services import Throttled, person_spend_sign_in_link, sign_in_link, sign_in_request
@@ -175,24 +174,11 @@ def test_the_sign_in_request_does_the_same_work_for_a_registered_and_an_unknown_
                     reason="concurrent writers are a PostgreSQL matter; SQLite serialises them with IMMEDIATE transactions")
 def test_concurrent_sign_in_requests_for_one_address_send_no_more_links_than_the_limit(member, settings):
     settings.SIGN_IN_LIMIT_PER_ADDRESS = 5
-    barrier = threading.Barrier(25)
-    outcomes = []
-
     def ask():
-        try:
-            barrier.wait()
-            sign_in_request(email=member.person.email, ip=None)
-            outcomes.append("sent")
-        except Throttled:
-            outcomes.append("throttled")
-        finally:
-            connections.close_all()
+        sign_in_request(email=member.person.email, ip=None)
+        return "sent"
 
-    threads = [threading.Thread(target=ask) for _ in range(25)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = ["throttled" if isinstance(r, Throttled) else r for r in at_once(25, ask)]
     assert sorted(outcomes) == ["sent"] * 5 + ["throttled"] * 20
     assert LinkRequest.objects.count() == 5
 
@@ -202,21 +188,7 @@ def test_concurrent_sign_in_requests_for_one_address_send_no_more_links_than_the
                     reason="concurrent requests are a PostgreSQL matter; SQLite serialises writers")
 def test_one_link_posted_eight_times_at_once_signs_in_once(member):
     token = token_of(sign_in_link(member.person))
-    barrier = threading.Barrier(8)
-    statuses = []
-
-    def post():
-        try:
-            barrier.wait()
-            statuses.append(Client().post(reverse("accounts:sign-in-link"), {"token": token}).status_code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=post) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once(8, lambda: Client().post(reverse("accounts:sign-in-link"), {"token": token}).status_code)
     assert sorted(statuses) == [302] + [400] * 7
     assert Session.objects.count() == 1
 

@@ -1,14 +1,14 @@
 """The monthly (here weekly) cycle, driven by a controllable clock: no sleeping."""
 
 import itertools
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 
 from tests.clock import at
+from tests.conftest import at_once
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 from tests.links import path_of
 from tests.rounds.helpers import SCHEDULED_AT, schedule, templates
@@ -302,24 +302,8 @@ def test_two_workers_drawing_at_once_make_one_set_of_groups_and_one_intro_each(w
         pytest.skip("row locks across connections are a PostgreSQL matter; SQLite serialises writers with IMMEDIATE transactions")
     rounds_advance(now=at("2027-01-04 08:00"))
     rnd = Round.objects.get(programme=weekly, number=1)
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def draw():
-        try:
-            barrier.wait(timeout=10)
-            round_draw(round_id=rnd.pk, now=rnd.draw_at)
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=draw) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    results = at_once(2, lambda: round_draw(round_id=rnd.pk, now=rnd.draw_at))
+    assert [type(r) for r in results] == [Round, Round]  # neither raised
     assert Group.objects.filter(round=rnd).count() == 4
     assert Seat.objects.filter(group__round=rnd).count() == 8
     assert Message.objects.filter(template="intro").count() == 8

@@ -71,12 +71,8 @@ class AuditedAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "subject", "actor"]
-    list_select_related = ["actor"]
-    list_filter = ["action"]
-    readonly_fields = ["created_at", "action", "subject", "actor", "detail"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record to read, never to add to, change or delete through the admin (the audit log, the outbox)."""
 
     def has_add_permission(self, request):
         return False
@@ -86,3 +82,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "action", "subject", "actor"]
+    list_select_related = ["actor"]
+    list_filter = ["action"]
+    readonly_fields = ["created_at", "action", "subject", "actor", "detail"]

@@ -1,14 +1,14 @@
 from django.contrib import admin, messages
 from django.db import transaction
 
-from unmentoring.core.admin import AuditedAdmin
+from unmentoring.core.admin import AuditedAdmin, ReadOnlyAdmin
 from unmentoring.notifications.enums import MessageStatus
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import messages_requeue
 
 
 @admin.register(Message)
-class MessageAdmin(AuditedAdmin):
+class MessageAdmin(ReadOnlyAdmin, AuditedAdmin):
     """The outbox, read-only. Bodies, contexts and attachments are never shown: they hold live sign-in,
     confirmation and calendar links (anyone reading them could act as the recipient) and contact details."""
 
@@ -19,15 +19,6 @@ class MessageAdmin(AuditedAdmin):
               "created_at", "queued_at", "next_attempt_at", "rendered_at", "sent_at"]
     readonly_fields = fields
     actions = ["requeue"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Requeue the selected failed messages (after a mail server outage)")
     def requeue(self, request, queryset):
