@@ -86,7 +86,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "unmentoring.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "unmentoring.urls"

@@ -110,3 +110,34 @@ def test_deleting_people_in_bulk_in_the_admin_erases_each(client, superuser, mem
     assert response.status_code == 302
     assert set(AuditEvent.objects.filter(action="person.erase").values_list("subject", flat=True)) == {
         f"person:{p.pk}" for p in chosen}
+
+
+@pytest.mark.parametrize("lookup", ["body_text__contains", "body_html__icontains", "context__icontains", "headers__contains",
+                                    "subject__startswith", "idempotency_key__startswith"])
+def test_no_url_filter_can_search_what_a_message_said(client, superuser, member, lookup):
+    """?body_text__contains=token=A… would answer yes or no about a live sign-in link, one character at a time."""
+    sign_in_request(email=member.person.email, ip="127.0.0.1")
+    run_tasks()
+    message_render(Message.objects.get(template="sign_in"))
+    client.force_login(superuser)
+    assert client.get(reverse("admin:notifications_message_changelist"), {lookup: "token="}).status_code == 400
+
+
+def test_signing_in_from_the_admin_comes_back_to_the_admin(client, superuser):
+    page = client.get(reverse("admin:index"), follow=True)
+    assert page.redirect_chain[-1][0] == reverse("accounts:sign-in") + "?next=%2Fadmin%2F"
+    assert 'name="next" value="/admin/"' in page.text
+    client.post(reverse("accounts:sign-in"), {"email": superuser.email, "next": "/admin/"})
+    run_tasks()
+    link = path_of(next(w for w in message_render(Message.objects.get()).body_text.split() if "/sign-in/link/" in w))
+    response = client.post(reverse("accounts:sign-in-link"), {"token": token_of(link), "next": "/admin/"})
+    assert response["Location"] == "/admin/"
+    assert "next=%2Fadmin%2F" in link
+
+
+def test_a_sign_in_page_drops_a_next_address_on_another_site(client, superuser):
+    page = client.get(reverse("accounts:sign-in"), {"next": "https://evil.example/"})
+    assert 'name="next"' not in page.text
+    client.post(reverse("accounts:sign-in"), {"email": superuser.email, "next": "https://evil.example/"})
+    run_tasks()
+    assert "evil" not in message_render(Message.objects.get()).body_text

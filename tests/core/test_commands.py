@@ -24,7 +24,7 @@ def test_tick_runs_every_job_and_reports_counts(capsys):
     call_command("tick", "--now", "2027-01-08T09:00")
     out = capsys.readouterr().out
     assert out.strip() == (
-        "memberships.resume_due=0 rounds.advance=0 messages.blank_old=0 link_requests.purge=0 sessions.clear_expired=0 "
+        "memberships.resume_due=0 rounds.advance=0 tasks.prune_finished=0 messages.blank_old=0 link_requests.purge=0 sessions.clear_expired=0 "
         "signups.purge_unconfirmed=0 messages.deliver_due=0"
     )
 

@@ -176,6 +176,7 @@ def test_after_the_retry_period_messages_fail_organisers_and_admins_hear_once_an
     assert admin_alert.context["admin_link"].endswith("/admin/notifications/message/?status__exact=failed")
     assert (organiser_alert.context["requeue_command"], organiser_alert.programme_id, organiser_alert.person_id) == (
         "", member.programme_id, organiser.pk)
+    assert organiser_alert.context["last_error"] == ""  # the server's words can name another programme's recipient
     assert ":admins:" in admin_alert.idempotency_key and ":admins:" not in organiser_alert.idempotency_key
     assert message_render(organiser_alert, save=False).body_text.count("administrators have been told") == 1
     alert = message_render(alerts[0], save=False)
@@ -190,8 +191,8 @@ def test_after_the_retry_period_messages_fail_organisers_and_admins_hear_once_an
     requeued = Message.objects.exclude(template="delivery_failed")
     assert sorted(requeued.values_list("idempotency_key", "status")) == [("p0", "queued"), ("p1", "queued"), ("p2", "failed")]
     messages_deliver_due(now=timezone.now())
-    assert sorted(m["To"] for m in stopped_smtp_server.received) == sorted(
-        [member.person.email, member.person.email, "admin@example.org", "olu@example.org"])
+    # the requeued mail, not the alerts about it (the outage they were about is over)
+    assert sorted(m["To"] for m in stopped_smtp_server.received) == [member.person.email, member.person.email]
 
 
 @pytest.mark.parametrize(("args", "message"), [

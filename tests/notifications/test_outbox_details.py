@@ -16,6 +16,7 @@ from unmentoring.notifications.services import (
     _claim,
     build_email,
     message_deliver,
+    message_deliver_alone,
     message_render,
     messages_blank_old,
     messages_deliver_due,
@@ -177,3 +178,24 @@ def test_blanking_removes_the_headers_too(settings):
                            created_at=timezone.now() - timedelta(days=2))
     messages_blank_old()
     assert (Message.objects.get().headers, Message.objects.get().subject) == ({}, BLANKED)
+
+
+def test_requeue_leaves_out_blanked_messages_and_old_alerts(member, settings):
+    settings.OUTBOX_KEEP_DAYS = 90
+    messages_queue([outgoing("blanked"), outgoing("alert"), outgoing("fine")])
+    Message.objects.update(template="already_member", status="failed", created_at=timezone.now() - timedelta(days=100))
+    Message.objects.filter(idempotency_key="alert").update(template="delivery_failed")
+    Message.objects.filter(idempotency_key="fine").update(created_at=timezone.now())
+    messages_blank_old()
+    assert messages_requeue() == 1
+    assert list(Message.objects.filter(status="queued").values_list("idempotency_key", flat=True)) == ["fine"]
+
+
+def test_a_message_given_up_on_alone_is_announced_like_a_batch(member, stopped_smtp_server, settings):
+    settings.OUTBOX_RETRY_HOURS = 0
+    organiser = member.person
+    member.programme.organisers.add(organiser)
+    messages_queue([outgoing("alone", programme_id=member.programme_id)])
+    message_deliver_alone(message_id=Message.objects.get().pk)
+    assert Message.objects.get(idempotency_key="alone").status == "failed"
+    assert list(Message.objects.filter(template="delivery_failed").values_list("to_email", flat=True)) == [organiser.email]

@@ -17,7 +17,8 @@ from unmentoring.programmes.services import signups_purge_unconfirmed
 
 pytestmark = pytest.mark.django_db
 
-RETENTION_JOBS = ["signups.purge_unconfirmed", "link_requests.purge", "messages.blank_old", "sessions.clear_expired"]
+RETENTION_JOBS = ["signups.purge_unconfirmed", "link_requests.purge", "messages.blank_old", "sessions.clear_expired",
+                  "tasks.prune_finished"]
 
 
 def _sent(key, *, days_ago, status="sent"):

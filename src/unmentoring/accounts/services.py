@@ -80,17 +80,17 @@ def sign_in_link(person: Person, *, next_url: str = "") -> str:
 
 
 @transaction.atomic
-def sign_in_request(*, email: str, ip: str | None, now: datetime | None = None) -> None:
+def sign_in_request(*, email: str, ip: str | None, next_url: str = "", now: datetime | None = None) -> None:
     """Count the request, then leave the rest to the task worker, after the response.
 
     Whether the address belongs to someone is looked up only in the task, so the request does the same
     work, in the same time, for an address we hold and one we don't: its response says nothing.
     """
     link_request_record(kind=LinkRequest.Kind.SIGN_IN, email=email, ip=ip, now=now)
-    send_sign_in_link.enqueue(email=normalise_email(email))
+    send_sign_in_link.enqueue(email=normalise_email(email), next_url=next_url)
 
 
-def sign_in_link_send(*, email: str) -> bool:
+def sign_in_link_send(*, email: str, next_url: str = "") -> bool:
     """Email a sign-in link if the address belongs to an active person (the task behind ``sign_in_request``)."""
     person = Person.objects.get_by_email(email)
     if person is None or not person.is_active:
@@ -102,7 +102,7 @@ def sign_in_link_send(*, email: str) -> bool:
         idempotency_key=f"sign-in:{person.pk}:{uuid.uuid4()}",
         context={
             "name": person.full_name,
-            "link": sign_in_link(person),
+            "link": sign_in_link(person, next_url=next_url),
             "minutes": settings.SESAME_MAX_AGE // 60,
             "unconfirmed": not person.is_confirmed,
         },

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,14 +18,16 @@ from unmentoring.core.views import client_ip, too_many_requests
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
+    # Where to go once signed in (the admin sends people here with ?next=/admin/): only paths on this site.
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
     form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.sign_in_request(email=form.cleaned_data["email"], ip=client_ip(request))
+            services.sign_in_request(email=form.cleaned_data["email"], ip=client_ip(request), next_url=next_url)
         except services.Throttled as throttled:
             return too_many_requests(request, retry_after_minutes=throttled.retry_after_minutes)
         return redirect("accounts:check-email")
-    return render(request, "accounts/sign_in.html", {"form": form})
+    return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
 
 
 def check_email(request):
@@ -48,11 +51,13 @@ def sign_in_link(request):
             request, "accounts/sign_in_link.html", {"token": token, "next": next_url, "valid": valid}, status=200 if valid else 400
         )
     person = get_user(token, update_last_login=False) if token else None
-    # Spending the link is a compare-and-set on last_login: of two requests with one link, one wins.
-    if person is None or not services.person_spend_sign_in_link(person=person):
-        return render(request, "accounts/sign_in_link.html", {"valid": False}, status=400)
-    services.person_confirm_email(person=person)
-    login(request, person, backend="sesame.backends.ModelBackend")
+    # Spending the link is a compare-and-set on last_login: of two requests with one link, one wins. In one
+    # transaction with the new session, so that a failure (a locked database) leaves the link unspent.
+    with transaction.atomic():
+        if person is None or not services.person_spend_sign_in_link(person=person):
+            return render(request, "accounts/sign_in_link.html", {"valid": False}, status=400)
+        services.person_confirm_email(person=person)
+        login(request, person, backend="sesame.backends.ModelBackend")
     return redirect(next_url or settings.LOGIN_REDIRECT_URL)
 
 

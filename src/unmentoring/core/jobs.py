@@ -17,9 +17,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +65,15 @@ def tick(*, now: datetime | None = None) -> dict[str, int]:
             logger.exception("Periodic job %s failed", job.name)
             results[job.name] = -1
     return results
+
+
+# Finished background tasks hold their arguments (a sign-in task holds the address typed): kept a day.
+TASK_RESULTS_KEPT = timedelta(days=1)
+
+
+@periodic_job("tasks.prune_finished")
+def prune_finished_tasks(now: datetime) -> int:
+    finished = DBTaskResult.objects.filter(status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+                                           finished_at__lt=now - TASK_RESULTS_KEPT)
+    deleted, _ = finished.delete()
+    return deleted

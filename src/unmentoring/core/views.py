@@ -1,9 +1,16 @@
-"""Views every app shares: error pages, the "this link is not valid" page, throttling responses."""
+"""Views every app shares: error pages (500, and 503 for a locked database), the "this link is not valid" page,
+throttling responses."""
+
+import sys
 
 from django.conf import settings
+from django.db.utils import OperationalError
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import get_template
+from django_tasks_db.utils import is_locked_database_exception
+
+BUSY_RETRY_AFTER_SECONDS = 30
 
 
 def client_ip(request) -> str | None:
@@ -40,6 +47,16 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """An unexpected error, or (SQLite) a write that waited too long for the lock: then 503, "busy, try again".
+
+    Django calls this inside its exception handling for an exception raised anywhere in the request,
+    the middleware's own work (saving the session) included, so the lock is recognised wherever it bites.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError) and is_locked_database_exception(error):
+        response = render(request, "503.html", {"retry_after_seconds": BUSY_RETRY_AFTER_SECONDS}, status=503)
+        response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
     return HttpResponseServerError(get_template("500.html").render())
 
 

@@ -195,6 +195,23 @@ def build_email(message: Message) -> EmailMultiAlternatives:
     return mail
 
 
+def _gave_up(message: Message | None) -> bool:
+    return bool(message and message.status == MessageStatus.FAILED and message.template != DELIVERY_FAILED)
+
+
+def _announce_given_up(counts: Counter, last_error: str) -> None:
+    if counts:
+        messages_given_up.send(sender=Message, counts=dict(counts), batch=uuid.uuid4().hex, last_error=last_error)
+
+
+def message_deliver_alone(*, message_id: int) -> Message | None:
+    """Deliver one message (the task queued for a few messages), alerting as a batch would if it is given up on."""
+    message = message_deliver(message_id=message_id)
+    if _gave_up(message):
+        _announce_given_up(Counter({message.programme_id: 1}), message.last_error)
+    return message
+
+
 def message_deliver(*, message_id: int, now: datetime | None = None, mailer=None) -> Message | None:
     """Try to deliver one queued message; on failure it is retried later, for OUTBOX_RETRY_HOURS, then marked failed.
 
@@ -271,13 +288,12 @@ def messages_deliver_due(*, now: datetime | None = None, batch: int = 500) -> in
             for message_id in due:
                 message = message_deliver(message_id=message_id, now=now, mailer=mailer)
                 delivered += bool(message and message.status == MessageStatus.SENT)
-                if message and message.status == MessageStatus.FAILED and message.template != DELIVERY_FAILED:
+                if _gave_up(message):
                     given_up[message.programme_id] += 1
                     last_error = message.last_error
         finally:
             mailer.close()
-            if given_up:  # once per batch, however many messages it gave up on
-                messages_given_up.send(sender=Message, counts=dict(given_up), batch=uuid.uuid4().hex, last_error=last_error)
+            _announce_given_up(given_up, last_error)  # once per batch, however many messages it gave up on
         after = due[-1]
 
 
@@ -291,7 +307,9 @@ def delivery_failed_message(*, person, count: int, batch: str, last_error: str, 
         programme_id=programme.pk if programme else None,
         idempotency_key=f"{DELIVERY_FAILED}:{batch}:{programme.pk if programme else 'admins'}:{person.pk}",
         context={
-            "name": person.full_name, "count": count, "hours": settings.OUTBOX_RETRY_HOURS, "last_error": last_error,
+            # Only site admins see the mail server's words: they can name another programme's recipient.
+            "name": person.full_name, "count": count, "hours": settings.OUTBOX_RETRY_HOURS,
+            "last_error": last_error if for_admins else "",
             "programme_name": programme.name if programme else "",
             "requeue_command": "unmentoring outbox requeue --failed" if for_admins else "",
             "admin_link": settings.SITE_URL + reverse("admin:notifications_message_changelist") + "?status__exact=failed",
@@ -303,11 +321,13 @@ def delivery_failed_message(*, person, count: int, batch: str, last_error: str, 
 def messages_requeue(*, since: datetime | None = None, ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
     """Try failed messages again, from now, with a fresh OUTBOX_RETRY_HOURS (after a mail server outage is over).
 
-    ``since``: only those queued at or after this moment; ``ids``: only these. Sign-in links are left out:
-    theirs have expired.
+    ``since``: only those queued at or after this moment; ``ids``: only these. Left out: sign-in links
+    (theirs have expired), the alerts about failed mail, and messages already blanked after OUTBOX_KEEP_DAYS.
     """
     now = now or timezone.now()
-    failed = Message.objects.filter(status=MessageStatus.FAILED).exclude(template__in=NOT_REQUEUED)
+    failed = (Message.objects.filter(status=MessageStatus.FAILED)
+              .exclude(template__in=[*NOT_REQUEUED, DELIVERY_FAILED])  # old alerts about an outage now over
+              .exclude(subject=BLANKED))  # past the keep period: its content is gone
     if since is not None:
         failed = failed.filter(queued_at__gte=since)
     if ids is not None:

@@ -1,11 +1,11 @@
 from django.tasks import task
 
-from unmentoring.notifications.services import message_deliver, messages_deliver_due
+from unmentoring.notifications.services import message_deliver_alone, messages_deliver_due
 
 
 @task
 def deliver_message(*, message_id: int) -> None:
-    message_deliver(message_id=message_id)
+    message_deliver_alone(message_id=message_id)
 
 
 @task
