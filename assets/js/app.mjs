@@ -7,3 +7,18 @@ import { initAll } from "./govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// "Copy the post" after a check-in: the text stays selectable without JavaScript.
+for (const button of document.querySelectorAll("[data-copy-from]")) {
+  const source = document.getElementById(button.dataset.copyFrom);
+  const status = button.parentElement.querySelector("[data-copy-status]");
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(source.value);
+      if (status) status.textContent = "Copied.";
+    } catch {
+      source.select();
+      if (status) status.textContent = "Select the text and copy it.";
+    }
+  });
+}

@@ -11,7 +11,7 @@ from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import Outgoing, messages_queue
 from unmentoring.programmes.models import Membership
 from unmentoring.rounds.models import Round, Seat
-from unmentoring.rounds.services.checkins import checkin_record
+from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
 from unmentoring.rounds.services.lifecycle import rounds_advance
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_download_includes_my_rounds_with_who_i_met(client, signed_in):
     rounds_advance(now=at("2027-01-04 08:00"))
     rnd = Round.objects.get()
     rounds_advance(now=rnd.draw_at)
-    checkin_record(seat_id=Seat.objects.get(membership=signed_in).pk, met="yes")
+    checkin_record(seat_id=Seat.objects.get(membership=signed_in).pk, answer=CheckInAnswer(met="yes", challenge=3))
 
     data = json.loads(client.get(reverse("accounts:download-data")).content)
 

@@ -19,7 +19,7 @@ from unmentoring.notifications.services import message_render
 from unmentoring.programmes.models import Membership
 from unmentoring.rounds.admin import RoundAdmin
 from unmentoring.rounds.models import Group, Round, Seat, seed_digest
-from unmentoring.rounds.services.checkins import checkin_record
+from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
 from unmentoring.rounds.services.lifecycle import round_draw, rounds_advance
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,7 @@ def test_a_missed_day_catches_up_without_sending_anything_twice(weekly, members)
         rounds_advance(now=at(moment))
     counts = {t: templates().count(t) for t in set(templates())}
     # round 2 (drawn on the 19th) has had its notice and intros too; nothing is doubled
-    assert counts == {"intro": 16, "nudge": 8, "checkin_request": 8, "round_closed": 8, "round_notice": 8}
+    assert counts == {"intro": 16, "nudge": 8, "checkin_request": 8, "round_up": 8, "round_notice": 8}
     assert Message.objects.filter(idempotency_key__startswith=f"notice:{rnd.pk}:").count() == 0
 
 
@@ -140,7 +140,7 @@ def test_the_nudge_skips_groups_where_someone_said_they_met(weekly, members):
     rnd = schedule(weekly)
     rounds_advance(now=rnd.draw_at)
     group = Group.objects.filter(round=rnd).first()
-    checkin_record(seat_id=group.seats.first().pk, met="yes")
+    checkin_record(seat_id=group.seats.first().pk, answer=CheckInAnswer(met="yes", challenge=3))
     rounds_advance(now=rnd.nudge_at)
     nudged = set(Message.objects.filter(template="nudge").values_list("person_id", flat=True))
     in_met_group = set(group.seats.values_list("membership__person_id", flat=True))
@@ -151,11 +151,11 @@ def test_closing_freezes_the_round_and_reports_how_many_groups_met(weekly, membe
     rnd = schedule(weekly)
     rounds_advance(now=rnd.draw_at)
     for group in Group.objects.filter(round=rnd)[:3]:
-        checkin_record(seat_id=group.seats.first().pk, met="yes")
+        checkin_record(seat_id=group.seats.first().pk, answer=CheckInAnswer(met="yes", challenge=3))
     rounds_advance(now=rnd.close_at)
     rnd.refresh_from_db()
     assert rnd.state == "closed" and rnd.closed_at == rnd.close_at
-    closed = Message.objects.filter(template="round_closed").first()
+    closed = Message.objects.filter(template="round_up").first()
     assert (closed.context["groups"], closed.context["groups_met"]) == (4, 3)
 
 
@@ -167,7 +167,7 @@ def test_members_silent_for_three_rounds_are_paused_and_can_resume_with_one_clic
         rnd = Round.objects.filter(programme=weekly, state="scheduled").get()
         rounds_advance(now=rnd.draw_at)
         for seat in Seat.objects.filter(group__round=rnd, membership__in=talkative):
-            checkin_record(seat_id=seat.pk, met="yes")
+            checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="yes", challenge=3))
         rounds_advance(now=rnd.close_at)
         moment = rnd.close_at
 

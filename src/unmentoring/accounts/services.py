@@ -184,3 +184,12 @@ def sessions_clear_expired() -> int:
     expired = Session.objects.filter(expire_date__lt=timezone.now())
     deleted, _ = expired.delete()
     return deleted
+
+
+@transaction.atomic
+def block_remove(*, blocker: Person, block_id: int) -> None:
+    """Take back a "never match me with this person again" (only one's own)."""
+    deleted, _ = Block.objects.filter(pk=block_id, blocker=blocker).delete()
+    if not deleted:
+        raise ApplicationError("That block is not yours, or it was removed already.")
+    audit_record(actor=blocker, action="block.remove", subject=f"block:{block_id}")

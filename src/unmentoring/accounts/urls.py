@@ -11,4 +11,5 @@ urlpatterns = [
     path("account/name/", views.details, name="details"),
     path("account/my-data.json", views.download_data, name="download-data"),
     path("account/delete/", views.delete_account, name="delete"),
+    path("account/blocks/<int:pk>/remove/", views.block_remove, name="block-remove"),
 ]

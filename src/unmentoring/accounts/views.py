@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from sesame.utils import get_user
 
 from unmentoring.accounts import services
 from unmentoring.accounts.forms import DeleteAccountForm, PersonDetailsForm, SignInForm
+from unmentoring.core.errors import ApplicationError
 from unmentoring.core.views import client_ip, too_many_requests
 
 
@@ -98,3 +100,15 @@ def delete_account(request):
         messages.success(request, "Your account has been deleted.")
         return redirect("site:home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+@login_required
+@require_POST
+def block_remove(request, pk):
+    try:
+        services.block_remove(blocker=request.user, block_id=pk)
+    except ApplicationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Block removed. You may be matched with them again.")
+    return redirect(reverse("site:account") + "#blocks")

@@ -49,6 +49,7 @@ from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import Input
 
 __all__ = [
+    "GovukRadioSelect",
     "PlainTextField",
     "GovukBoundField",
     "GovukDateField",
@@ -271,6 +272,29 @@ def _long_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+class GovukRadioSelect(forms.RadioSelect):
+    """Radios whose options can reveal follow-up questions (GOV.UK conditional reveal).
+
+    A form names them in ``conditionals = {"met": {"yes": ["minutes", …], "no": [...]}}``; the renderer
+    places those fields under their option, in a ``govuk-radios__conditional`` block that GOV.UK Frontend's
+    script hides until the option is chosen. Without JavaScript every follow-up question is shown.
+    """
+
+    def __init__(self, attrs=None, choices=(), *, reveals=()):
+        super().__init__(attrs, choices)
+        self.reveals = {str(value) for value in reveals}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.reveals and option["attrs"].get("id"):
+            option["attrs"]["data-aria-controls"] = f"conditional-{option['attrs']['id']}"
+        return option
+
+
+def _revealed_fields(form) -> set[str]:
+    return {name for options in getattr(form, "conditionals", {}).values() for names in options.values() for name in names}
+
+
 class GovukBoundField(BoundField):
     """A BoundField that knows the GOV.UK classes, ids and template for its widget."""
 
@@ -294,6 +318,12 @@ class GovukBoundField(BoundField):
         if widget.is_hidden:
             return "govuk/forms/fields/hidden.html"
         return self.form.renderer.field_template_name
+
+    @property
+    def options_revealing(self):
+        """Each radio option with the follow-up fields it reveals (see GovukRadioSelect)."""
+        reveals = getattr(self.form, "conditionals", {}).get(self.name, {})
+        return [(option, [self.form[name] for name in reveals.get(str(option.data["value"]), ())]) for option in self]
 
     # --- ids ---------------------------------------------------------------
     @property
@@ -404,8 +434,11 @@ def _form_sections(form, fields):
     fieldset keep their own place, each in an untitled section.
     """
     legend_of = {name: legend for legend, names in getattr(form, "fieldsets", None) or () for name in names}
+    revealed = _revealed_fields(form)  # shown under the radio option that reveals them, not here
     sections, open_sections = [], {}
     for bound, _errors in fields:
+        if bound.name in revealed:
+            continue
         legend = legend_of.get(bound.name)
         if legend is None:
             sections.append({"legend": None, "fields": [bound]})

@@ -1,11 +1,42 @@
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from unmentoring.core.views import bad_link
 from unmentoring.outcomes.forms import ReportForm
 from unmentoring.outcomes.services import report_submit
+from unmentoring.programmes.selectors import programme_get
+from unmentoring.rounds.enums import RoundState
 from unmentoring.rounds.links import REPORT
-from unmentoring.rounds.selectors import seat_by_link
+from unmentoring.rounds.selectors import learnings_published, round_figures, round_get, seat_by_link
+
+LEARNINGS_PER_PAGE = 20
+
+
+def learning(request, slug):
+    """A programme's learning feed: what members chose to publish, newest first, by round if asked."""
+    programme = programme_get(slug=slug)
+    rounds = list(programme.rounds.exclude(state=RoundState.SCHEDULED).order_by("-number").values_list("number", flat=True))
+    chosen = request.GET.get("round", "")
+    if chosen and not (chosen.isascii() and chosen.isdigit() and int(chosen) in rounds):
+        raise Http404("No such round.")
+    learnings = learnings_published(programme=programme, round_number=int(chosen) if chosen else None)
+    page = Paginator(learnings, LEARNINGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "outcomes/learning.html", {
+        "programme": programme, "page": page, "rounds": rounds, "chosen": int(chosen) if chosen else None,
+    })
+
+
+def round_up(request, slug, number):
+    """A closed round's results: how many met, organisations connected, the challenge median, its learnings."""
+    rnd = round_get(slug=slug, number=number)
+    if rnd.state != RoundState.CLOSED:
+        raise Http404("This round has not closed yet.")
+    return render(request, "outcomes/round_up.html", {
+        "round": rnd, "programme": rnd.programme, "figures": round_figures(rnd),
+        "learnings": learnings_published(programme=rnd.programme, round_number=rnd.number),
+    })
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,8 +11,9 @@ from unmentoring.core.signing import SignedLink
 
 SIGN_UP = SignedLink("signup", max_age=timedelta(days=settings.SIGN_UP_CONFIRM_DAYS))
 RESUME = SignedLink("resume", max_age=timedelta(days=400))
-# RFC 8058: an unsubscribe link keeps working.
+# RFC 8058: an unsubscribe link keeps working; so does the round-up email's "no more of these".
 UNSUBSCRIBE = SignedLink("unsubscribe", max_age=None)
+DIGESTS_OFF = SignedLink("digests-off", max_age=None)
 
 
 def unsubscribe_link(membership_id: int) -> str:
@@ -21,6 +22,10 @@ def unsubscribe_link(membership_id: int) -> str:
 
 def resume_link(membership_id: int) -> str:
     return absolute_url("programmes:resume", kwargs={"token": RESUME.make(membership_id)})
+
+
+def digests_off_link(membership_id: int) -> str:
+    return absolute_url("programmes:digests-off", kwargs={"token": DIGESTS_OFF.make(membership_id)})
 
 
 def membership_email_context(membership) -> dict:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 
 import phonenumbers
@@ -42,6 +43,7 @@ class Programme(models.Model):
     prompts = models.TextField(default=DEFAULT_PROMPTS, help_text="One prompt a line.")
     is_open = models.BooleanField(default=True, help_text="Anyone may sign up (otherwise invite only).")
     contact_email = models.EmailField(blank=True, help_text="Where members can reach the organisers.")
+    hashtag = models.CharField(max_length=40, blank=True, help_text="Added to the posts members share, e.g. #localgovdigital.")
     organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organised_programmes")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -86,6 +88,8 @@ class Programme(models.Model):
             errors["group_size"] = f"Group size must be between {MIN_GROUP_SIZE} and {MAX_GROUP_SIZE}"
         if self.window_days is not None and not 1 <= self.window_days <= 90:
             errors["window_days"] = "The conversation window must be between 1 and 90 days"
+        if self.hashtag and not re.fullmatch(r"#\w{1,39}", self.hashtag):
+            errors["hashtag"] = "A hashtag starts with # and has only letters, numbers and underscores, like #localgovdigital"
         if errors:
             raise ValidationError(errors)
 
@@ -115,6 +119,8 @@ class Membership(models.Model):
     happy_to_talk_about = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE)
     rhythm = models.CharField(max_length=12, choices=Rhythm.choices, default=Rhythm.EVERY_ROUND)
+    # The round-up email after each round; a member can turn it off (account page, one-click link in it).
+    digests = models.BooleanField(default=True)
     # Set when a re-match found nobody: this member is drawn next round whatever their rhythm.
     first_in_line = models.BooleanField(default=False)
     # Why it is paused (blank unless paused); set and cleared only by the membership services.

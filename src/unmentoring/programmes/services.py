@@ -204,6 +204,15 @@ def membership_leave(*, membership: Membership, now: datetime | None = None) -> 
     return membership
 
 
+@transaction.atomic
+def membership_set_digests(*, membership: Membership, wanted: bool) -> Membership:
+    """The round-up email after each round: on (the default) or off, per programme."""
+    membership = _locked(membership)
+    membership.digests = wanted
+    membership.save(update_fields=["digests", "updated_at"])
+    return membership
+
+
 def memberships_resume_due(*, now: datetime | None = None) -> int:
     """Pauses end by themselves on their date, in each programme's own time zone."""
     now = now or timezone.now()

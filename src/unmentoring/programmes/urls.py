@@ -11,7 +11,9 @@ urlpatterns = [
     path("account/programmes/<slug:slug>/pause/", views.membership_pause, name="membership-pause"),
     path("account/programmes/<slug:slug>/resume/", views.membership_resume, name="membership-resume"),
     path("account/programmes/<slug:slug>/leave/", views.membership_leave, name="membership-leave"),
+    path("account/programmes/<slug:slug>/round-up-emails/", views.membership_digests, name="membership-digests"),
     # Emailed one-click links (their paths are in emails already sent: keep them).
     path("r/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("r/resume/<str:token>/", views.resume, name="resume"),
+    path("r/no-round-ups/<str:token>/", views.digests_off, name="digests-off"),
 ]

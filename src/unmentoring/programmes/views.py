@@ -12,7 +12,7 @@ from unmentoring.core.views import bad_link, client_ip, too_many_requests
 from unmentoring.programmes import services
 from unmentoring.programmes.enums import PauseReason
 from unmentoring.programmes.forms import MembershipDetailsForm, PauseForm, SignUpForm
-from unmentoring.programmes.links import RESUME, SIGN_UP, UNSUBSCRIBE
+from unmentoring.programmes.links import DIGESTS_OFF, RESUME, SIGN_UP, UNSUBSCRIBE
 from unmentoring.programmes.models import Membership, PendingSignUp
 from unmentoring.programmes.selectors import membership_of, programme_get
 
@@ -162,3 +162,26 @@ def resume(request, token):
             return bad_link(request, error, status=409)
         return render(request, "programmes/resume_done.html", {"membership": membership})
     return render(request, "programmes/resume.html", {"membership": membership, "token": token})
+
+
+@login_required
+@require_POST
+def membership_digests(request, slug):
+    membership = membership_of(person=request.user, slug=slug)
+    wanted = request.POST.get("digests") == "on"
+    services.membership_set_digests(membership=membership, wanted=wanted)
+    messages.success(request, f"You will {'get' if wanted else 'no longer get'} a round-up email after each round of "
+                              f"{membership.programme.name}.")
+    return redirect("site:account")
+
+
+@require_http_methods(["GET", "POST"])
+def digests_off(request, token):
+    """The "no more round-up emails" link in a round-up: a button on GET, the change on POST."""
+    membership = _membership_from(DIGESTS_OFF, token)
+    if membership is None:
+        return bad_link(request, "This link is not valid.")
+    if request.method == "POST":
+        membership = services.membership_set_digests(membership=membership, wanted=False)
+        return render(request, "programmes/digests_off_done.html", {"membership": membership})
+    return render(request, "programmes/digests_off.html", {"membership": membership, "token": token})

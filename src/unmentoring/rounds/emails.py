@@ -20,9 +20,10 @@ from unmentoring.notifications.enums import Channel
 from unmentoring.notifications.registry import MessageNoLongerApplies, Prepared, email_loader
 from unmentoring.notifications.services import Outgoing
 from unmentoring.programmes.enums import MembershipStatus
-from unmentoring.programmes.links import membership_email_context, resume_link
+from unmentoring.programmes.links import digests_off_link, membership_email_context, resume_link
 from unmentoring.programmes.models import Membership
 from unmentoring.rounds.calendar import calendar_file
+from unmentoring.rounds.enums import Publish
 from unmentoring.rounds.links import CALENDAR, CHECKIN, REMATCH, REPORT, seat_link, skip_link
 from unmentoring.rounds.models import Round, Seat
 from unmentoring.rounds.selectors import seat_with_others
@@ -89,6 +90,20 @@ def seat_message(template: str, seat: Seat, rnd: Round, **extra) -> Outgoing:
             "round_link": round_link(rnd),
             **extra,
         },
+    )
+
+
+def round_up_message(seat: Seat, rnd: Round, figures, learnings: list) -> Outgoing:
+    """When the round closes: how it went, and what members chose to publish (nothing else)."""
+    return seat_message(
+        "round_up", seat, rnd,
+        groups=figures.groups, groups_met=figures.groups_met, organisations_connected=figures.organisations_connected,
+        challenge_median=figures.challenge_median, challenge_answers=figures.challenge_answers,
+        learnings=[{"text": c.learned, "url": c.shared_url,
+                    "by": (f"{c.seat.membership.person.full_name}, {c.seat.membership.organisation}"
+                           if c.publish == Publish.NAMED else "a member")} for c in learnings],
+        round_up_link=absolute_url("outcomes:round-up", kwargs={"slug": rnd.programme.slug, "number": rnd.number}),
+        digests_off_link=digests_off_link(seat.membership_id),
     )
 
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 
 from unmentoring.programmes.models import Membership, Programme
-from unmentoring.rounds.enums import Met, RematchOutcome, RoundState
+from unmentoring.rounds.enums import Challenge, Met, Minutes, NotMetReason, Publish, RematchOutcome, RoundState
 
 
 def seed_digest(seed: str) -> str:
@@ -101,12 +101,36 @@ class Seat(models.Model):
 
 
 class CheckIn(models.Model):
-    """A member's answer after a round, one per seat: did we meet? (The full check-in adds more.)"""
+    """A member's answer after a round, one per seat: did we meet, how it went, what they learned.
+
+    Its ``learned`` text is public only if ``publish`` says so (and no organiser has hidden it); everything
+    else stays with the member and the programme's organisers (docs/design.md §6).
+    """
 
     seat = models.OneToOneField(Seat, on_delete=models.CASCADE, related_name="checkin")
     met = models.CharField(max_length=10, choices=Met.choices)
+    not_met_reason = models.CharField(max_length=12, choices=NotMetReason.choices, blank=True)
+    not_met_detail = models.CharField(max_length=200, blank=True)
+    minutes = models.PositiveSmallIntegerField(choices=Minutes.choices, null=True, blank=True)
+    challenge = models.PositiveSmallIntegerField(choices=Challenge.choices, null=True, blank=True)
+    learned = models.TextField(max_length=1000, blank=True)
+    shared_url = models.URLField(max_length=500, blank=True)
+    publish = models.CharField(max_length=10, choices=Publish.choices, default=Publish.PRIVATE)
+    # An organiser took it off the feed (audited); the member's own choice is kept.
+    hidden_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(challenge__isnull=True) | models.Q(challenge__gte=1, challenge__lte=5),
+                                   name="checkin_challenge_1_to_5"),
+        ]
+        indexes = [models.Index(fields=["publish", "hidden_at"], name="checkin_published")]
+
+    @property
+    def is_published(self) -> bool:
+        return self.publish != Publish.PRIVATE and bool(self.learned) and self.hidden_at is None
 
     def __str__(self) -> str:
         return f"{self.seat}: {self.met}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
+from dataclasses import dataclass
+from itertools import combinations
 
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.shortcuts import get_object_or_404
@@ -11,8 +14,9 @@ from unmentoring.accounts.models import Block
 from unmentoring.matching import PastMeeting
 from unmentoring.programmes.enums import Cadence, MembershipStatus, Rhythm
 from unmentoring.programmes.models import Membership
-from unmentoring.rounds.enums import RoundState
-from unmentoring.rounds.models import Round, Seat
+from unmentoring.rounds.enums import Met, Publish, RematchOutcome, RoundState
+from unmentoring.rounds.links import CHECKIN, seat_link
+from unmentoring.rounds.models import CheckIn, Group, Round, Seat
 
 QUARTER_IN_ROUNDS = {Cadence.WEEKLY: 13, Cadence.FORTNIGHTLY: 6, Cadence.MONTHLY: 3}
 
@@ -123,7 +127,8 @@ def seats_of(*, person, rnd: Round) -> list[dict]:
         .order_by("pk")
     ):
         others[other.group_id].append(other)
-    return [{"seat": seat, "others": others[seat.group_id]} for seat in seats]
+    return [{"seat": seat, "others": others[seat.group_id], "checkin_link": seat_link(CHECKIN, "rounds:checkin", seat.pk)}
+            for seat in seats]
 
 
 def latest_rounds_of(*, person) -> dict[int, Round]:
@@ -143,9 +148,8 @@ def latest_rounds_of(*, person) -> dict[int, Round]:
 
 
 def seat_with_others(seat_id: int) -> tuple[Seat, list[Seat]] | None:
-    """A seat (with its round and programme) and the other seats of its group that still have a member.
-
-    None if the seat is gone or its member erased.
+    """A seat (with its round and programme) and the others still in its group: not erased, not left the
+    programme, not moved to a new group. None if the seat is gone or its member erased.
     """
     seat = (
         Seat.objects.select_related("group__round__programme", "membership__person", "membership__programme", "checkin")
@@ -157,6 +161,8 @@ def seat_with_others(seat_id: int) -> tuple[Seat, list[Seat]] | None:
     others = list(
         Seat.objects.filter(group=seat.group, membership__isnull=False)
         .exclude(pk=seat.pk)
+        .exclude(membership__status=MembershipStatus.LEFT)
+        .exclude(rematch_outcome=RematchOutcome.REGROUPED)
         .select_related("membership__person")
         .order_by("pk")
     )
@@ -172,3 +178,60 @@ def seat_by_link(link, token: str) -> tuple[Seat, list[Seat]] | None:
 def rounds_upcoming() -> list[Round]:
     """Every scheduled round, the soonest draw first."""
     return list(Round.objects.filter(state=RoundState.SCHEDULED).select_related("programme").order_by("draw_at", "pk"))
+
+
+def learnings_published(*, programme, round_number: int | None = None):
+    """Check-ins whose learning its member chose to publish, newest first; never a private or hidden one,
+    or one whose member has been erased."""
+    learnings = (
+        CheckIn.objects.filter(seat__group__round__programme=programme, seat__membership__isnull=False,
+                               publish__in=[Publish.NAMED, Publish.ANONYMOUS], hidden_at__isnull=True)
+        .exclude(learned="")
+        .select_related("seat__group__round", "seat__membership__person")
+        .order_by("-created_at", "-pk")
+    )
+    if round_number is not None:
+        learnings = learnings.filter(seat__group__round__number=round_number)
+    return learnings
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    groups: int
+    groups_met: int
+    people: int
+    checked_in: int
+    organisations_connected: int  # distinct pairs of different organisations together in a group that met
+    challenge_median: float | None  # of the members who met and answered
+    challenge_answers: int
+    learnings: int
+
+
+def round_figures(rnd: Round) -> RoundFigures:
+    """The round's results, as its round-up shows them (a group met if any of its members said "yes")."""
+    groups = Group.objects.filter(round=rnd, is_rematch=False)
+    met_groups = groups.filter(Exists(CheckIn.objects.filter(seat__group=OuterRef("pk"), met=Met.YES)))
+    organisations = defaultdict(set)
+    for group_id, organisation in Seat.objects.filter(group__in=met_groups).values_list("group_id", "organisation"):
+        organisations[group_id].add(" ".join(organisation.casefold().split()))
+    links = {pair for orgs in organisations.values() for pair in combinations(sorted(o for o in orgs if o), 2)}
+    scores = sorted(CheckIn.objects.filter(seat__group__round=rnd, met=Met.YES, challenge__isnull=False)
+                    .values_list("challenge", flat=True))
+    seats = Seat.objects.filter(group__round=rnd, group__is_rematch=False)
+    return RoundFigures(
+        groups=groups.count(),
+        groups_met=met_groups.count(),
+        people=seats.count(),
+        checked_in=CheckIn.objects.filter(seat__group__round=rnd).count(),
+        organisations_connected=len(links),
+        challenge_median=statistics.median(scores) if scores else None,
+        challenge_answers=len(scores),
+        learnings=learnings_published(programme=rnd.programme, round_number=rnd.number).count(),
+    )
+
+
+def people_grouped_with(*, person) -> set[int]:
+    """The people who shared a group with this person in any round."""
+    groups = Seat.objects.filter(membership__person=person).values("group")
+    return set(Seat.objects.filter(group__in=groups, membership__isnull=False).exclude(membership__person=person)
+               .values_list("membership__person_id", flat=True))

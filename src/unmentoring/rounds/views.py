@@ -8,13 +8,15 @@ from unmentoring.core.errors import ApplicationError
 from unmentoring.core.views import bad_link
 from unmentoring.programmes.models import Membership
 from unmentoring.rounds.calendar import calendar_file
-from unmentoring.rounds.forms import CheckInForm
+from unmentoring.rounds.enums import Met, RoundState
+from unmentoring.rounds.forms import CHECKIN_DEFAULTS, CheckInForm
 from unmentoring.rounds.links import CALENDAR, CHECKIN, REMATCH, SKIP
-from unmentoring.rounds.models import Round, Seat
-from unmentoring.rounds.selectors import round_get, seat_by_link, seats_of
-from unmentoring.rounds.services.checkins import checkin_record
+from unmentoring.rounds.models import CheckIn, Round, Seat
+from unmentoring.rounds.selectors import round_figures, round_get, seat_by_link, seats_of
+from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record, checkin_unpublish
 from unmentoring.rounds.services.lifecycle import round_skip
 from unmentoring.rounds.services.rematch import seat_request_rematch
+from unmentoring.rounds.sharing import share_post
 
 
 def detail(request, slug, number):
@@ -23,23 +25,44 @@ def detail(request, slug, number):
     return render(request, "rounds/detail.html", {
         "round": rnd, "programme": rnd.programme, "my_groups": groups,
         "group_count": rnd.groups.filter(is_rematch=False).count() if rnd.seed_revealed else None,
+        "figures": round_figures(rnd) if rnd.state == RoundState.CLOSED else None,
     })
+
+
+def _checkin_initial(request, existing: CheckIn | None) -> dict:
+    """The form as the member left it, or pre-filled by a one-click start in the email (?met=yes)."""
+    if existing is not None:
+        return {name: getattr(existing, name) for name in CheckInForm.base_fields}
+    met = request.GET.get("met", "")
+    return {"met": met} if met in Met.values else {}
 
 
 @require_http_methods(["GET", "POST"])
 def checkin(request, token):
+    """The check-in: from the emailed link (no sign-in) or the round page. Editable until the round closes;
+    after that a published learning can still be taken off the feed."""
     found = seat_by_link(CHECKIN, token)
     if found is None:
         return bad_link(request, "This check-in link is not valid or has expired.")
     seat, others = found
     existing = getattr(seat, "checkin", None)
-    form = CheckInForm(request.POST if request.method == "POST" else None, initial={"met": existing.met if existing else None})
+    rnd = seat.group.round
+    if request.method == "POST" and request.POST.get("action") == "unpublish" and existing is not None:
+        checkin_unpublish(seat_id=seat.pk)
+        messages.success(request, "What you learned is no longer published.")
+        return redirect(request.path)
+    if rnd.state == RoundState.CLOSED:
+        return render(request, "rounds/checkin_closed.html", {"seat": seat, "checkin": existing, "token": token})
+    form = CheckInForm(request.POST if request.method == "POST" else None, initial=_checkin_initial(request, existing))
     if request.method == "POST" and form.is_valid():
+        answer = CheckInAnswer(**{name: form.cleaned_data[name] or default
+                                  for name, default in CHECKIN_DEFAULTS.items()})
         try:
-            checkin_record(seat_id=seat.pk, met=form.cleaned_data["met"])
+            checkin = checkin_record(seat_id=seat.pk, answer=answer)
         except ApplicationError as error:
             return bad_link(request, error)
-        return render(request, "rounds/checkin_done.html", {"seat": seat, "met": form.cleaned_data["met"]})
+        return render(request, "rounds/checkin_done.html", {"seat": seat, "checkin": checkin, "token": token,
+                                                            "share": share_post(checkin)})
     return render(request, "rounds/checkin.html", {"form": form, "seat": seat, "others": others})
 
 

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from unmentoring.accounts.selectors import blocks_made
 from unmentoring.programmes.selectors import memberships_of, programme_get, programmes_listed
-from unmentoring.rounds.selectors import latest_rounds_of, rounds_of
+from unmentoring.rounds.selectors import latest_rounds_of, people_grouped_with, rounds_of
 
 
 def home(request):
@@ -35,4 +36,8 @@ def account(request):
     latest = latest_rounds_of(person=request.user)
     for membership in memberships:
         membership.latest_round = latest.get(membership.programme_id)
-    return render(request, "site/account.html", {"memberships": memberships})
+    # A blocked person is named only if they were in one of this person's groups (how else would they know them?).
+    known = people_grouped_with(person=request.user)
+    blocks = [{"pk": block.pk, "name": block.blocked.full_name if block.blocked_id in known else "Someone you reported"}
+              for block in blocks_made(person=request.user)]
+    return render(request, "site/account.html", {"memberships": memberships, "blocks": blocks})

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from unmentoring.core.errors import ApplicationError
@@ -28,7 +28,7 @@ from unmentoring.rounds import emails
 from unmentoring.rounds.enums import Met, RematchOutcome, RoundState
 from unmentoring.rounds.models import CheckIn, Group, Round, Seat, seed_digest
 from unmentoring.rounds.schedule import timetable
-from unmentoring.rounds.selectors import blocked_pairs, memberships_due, past_meetings
+from unmentoring.rounds.selectors import blocked_pairs, learnings_published, memberships_due, past_meetings, round_figures
 
 logger = logging.getLogger(__name__)
 
@@ -238,7 +238,9 @@ def round_send_checkins(*, round_id: int, now: datetime | None = None) -> int:
         rnd = _take_step(round_id, "checkin_sent_at", state=RoundState.DRAWN, now=now)
         if rnd is None:
             return 0
-        return messages_queue(emails.seat_message("checkin_request", seat, rnd) for seat in _seats_to_message(rnd))
+        # Members who have answered already (from the round page, or early) are not asked again.
+        return messages_queue(emails.seat_message("checkin_request", seat, rnd)
+                              for seat in _seats_to_message(rnd, Q(checkin__isnull=True)))
 
 
 # --- Closing and silent members --------------------------------------------
@@ -255,13 +257,10 @@ def round_close(*, round_id: int, now: datetime | None = None) -> Round:
             raise ApplicationError(f"Round {rnd.number} closes at {rnd.close_at:%Y-%m-%d %H:%M}.")
         rnd.state, rnd.closed_at = RoundState.CLOSED, now
         rnd.save(update_fields=["state", "closed_at"])
-        groups = rnd.groups.filter(is_rematch=False).annotate(
-            met=Count("seats__checkin", filter=Q(seats__checkin__met=Met.YES))
-        )
-        total = groups.count()
-        met = groups.filter(met__gt=0).count()
-        messages_queue(emails.seat_message("round_closed", seat, rnd, groups=total, groups_met=met)
-                       for seat in _seats_to_message(rnd))
+        # The round-up email: the round's figures and published learnings, to members who want it.
+        figures, learnings = round_figures(rnd), list(learnings_published(programme=rnd.programme, round_number=rnd.number))
+        messages_queue(emails.round_up_message(seat, rnd, figures, learnings)
+                       for seat in _seats_to_message(rnd, Q(membership__digests=True)))
         memberships_pause_silent(rnd=rnd, now=now)
         return rnd
 
