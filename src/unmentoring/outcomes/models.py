@@ -11,6 +11,7 @@ class Report(models.Model):
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reports_made")
     about = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reports_received")
     what_happened = models.TextField(max_length=2000)
+    blocked = models.BooleanField(default=False, help_text="The reporter also asked never to be matched with them again.")
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 

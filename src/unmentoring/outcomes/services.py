@@ -5,6 +5,8 @@ from django.db import transaction
 from unmentoring.accounts.services import block_add
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.services import audit_record
+from unmentoring.notifications.services import messages_queue
+from unmentoring.outcomes.emails import report_acknowledged_message, report_received_messages
 from unmentoring.outcomes.models import Report
 from unmentoring.rounds.models import Seat
 
@@ -15,8 +17,12 @@ def report_submit(*, seat: Seat, about: Seat, what_happened: str, block: bool) -
     if about.group_id != seat.group_id or about.pk == seat.pk or about.membership is None or seat.membership is None:
         raise ApplicationError("You can only report someone in your own group.")
     reporter, person = seat.membership.person, about.membership.person
-    report = Report.objects.create(seat=seat, reporter=reporter, about=person, what_happened=what_happened)
+    report = Report.objects.create(seat=seat, reporter=reporter, about=person, what_happened=what_happened, blocked=block)
     if block:
         block_add(blocker=reporter, blocked=person)
     audit_record(actor=reporter, action="report.submit", subject=f"person:{person.pk}", detail={"report": report.pk, "block": block})
+    rnd = seat.group.round
+    # Sent once this commits: the organisers at once, and the reporter an acknowledgement.
+    messages_queue([*report_received_messages(report, rnd.programme, rnd.number),
+                    report_acknowledged_message(report, rnd.programme)])
     return report

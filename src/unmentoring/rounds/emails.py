@@ -26,7 +26,7 @@ from unmentoring.rounds.calendar import calendar_file
 from unmentoring.rounds.enums import Publish
 from unmentoring.rounds.links import CALENDAR, CHECKIN, REMATCH, REPORT, seat_link, skip_link
 from unmentoring.rounds.models import Round, Seat
-from unmentoring.rounds.selectors import seat_with_others
+from unmentoring.rounds.selectors import learnings_published, seat_with_others
 
 
 def _long_date(moment, tz, *, year: bool = True) -> str:
@@ -93,18 +93,38 @@ def seat_message(template: str, seat: Seat, rnd: Round, **extra) -> Outgoing:
     )
 
 
-def round_up_message(seat: Seat, rnd: Round, figures, learnings: list) -> Outgoing:
-    """When the round closes: how it went, and what members chose to publish (nothing else)."""
+DIGEST_LEARNINGS = 10  # the rest are on the round-up page
+
+
+def round_up_message(seat: Seat, rnd: Round, figures) -> Outgoing:
+    """When the round closes: how it went, and what members chose to publish (nothing else).
+
+    The learnings are read when the email is sent (``round_up`` below), so one unpublished, hidden or erased
+    after the round closed is not in an email that has not gone yet.
+    """
     return seat_message(
         "round_up", seat, rnd,
+        round_id=rnd.pk,
         groups=figures.groups, groups_met=figures.groups_met, organisations_connected=figures.organisations_connected,
         challenge_median=figures.challenge_median, challenge_answers=figures.challenge_answers,
-        learnings=[{"text": c.learned, "url": c.shared_url,
-                    "by": (f"{c.seat.membership.person.full_name}, {c.seat.membership.organisation}"
-                           if c.publish == Publish.NAMED else "a member")} for c in learnings],
         round_up_link=absolute_url("outcomes:round-up", kwargs={"slug": rnd.programme.slug, "number": rnd.number}),
         digests_off_link=digests_off_link(seat.membership_id),
     )
+
+
+@email_loader("round_up")
+def round_up(stored: dict) -> Prepared:
+    rnd = Round.objects.select_related("programme").filter(pk=stored.get("round_id")).first()
+    if rnd is None:
+        raise MessageNoLongerApplies("the round is gone")
+    published = learnings_published(programme=rnd.programme, round_number=rnd.number)
+    learnings = [
+        {"text": c.learned, "url": c.shared_url,
+         "by": f"{c.seat.membership.person.full_name}, {c.seat.membership.organisation}" if c.publish == Publish.NAMED
+         else "a member"}
+        for c in published[:DIGEST_LEARNINGS]
+    ]
+    return Prepared(context={**stored, "learnings": learnings, "more_learnings": max(0, published.count() - len(learnings))})
 
 
 def as_text_message(message: Outgoing, seat: Seat) -> Outgoing:

@@ -28,7 +28,7 @@ from unmentoring.rounds import emails
 from unmentoring.rounds.enums import Met, RematchOutcome, RoundState
 from unmentoring.rounds.models import CheckIn, Group, Round, Seat, seed_digest
 from unmentoring.rounds.schedule import timetable
-from unmentoring.rounds.selectors import blocked_pairs, learnings_published, memberships_due, past_meetings, round_figures
+from unmentoring.rounds.selectors import blocked_pairs, memberships_due, past_meetings, round_figures
 
 logger = logging.getLogger(__name__)
 
@@ -258,8 +258,8 @@ def round_close(*, round_id: int, now: datetime | None = None) -> Round:
         rnd.state, rnd.closed_at = RoundState.CLOSED, now
         rnd.save(update_fields=["state", "closed_at"])
         # The round-up email: the round's figures and published learnings, to members who want it.
-        figures, learnings = round_figures(rnd), list(learnings_published(programme=rnd.programme, round_number=rnd.number))
-        messages_queue(emails.round_up_message(seat, rnd, figures, learnings)
+        figures = round_figures(rnd)
+        messages_queue(emails.round_up_message(seat, rnd, figures)
                        for seat in _seats_to_message(rnd, Q(membership__digests=True)))
         memberships_pause_silent(rnd=rnd, now=now)
         return rnd
