@@ -82,7 +82,7 @@ def test_download_includes_my_rounds_with_who_i_met(client, signed_in):
 
     data = json.loads(client.get(reverse("accounts:download-data")).content)
 
-    assert [(r["round"], r["matched_with"], r["did_we_meet"]) for r in data["rounds"]] == [(1, [partner.person.full_name], "yes")]
+    assert [(r["round"], r["matched_with"], r["check_in"]["met"]) for r in data["rounds"]] == [(1, [partner.person.full_name], "yes")]
 
 
 def test_the_download_has_every_apps_part_of_my_data(client, signed_in):

@@ -32,7 +32,7 @@ def test_three_silent_rounds_with_a_rematch_send_every_round_email_with_nothing_
 
     sent = Message.objects.order_by("pk")
     assert sorted(set(sent.values_list("template", flat=True))) == [
-        "checkin_request", "intro", "nudge", "paused_silent", "rematch_waiting", "round_notice", "round_up"]
+        "checkin_request", "intro", "left_behind", "nudge", "paused_silent", "rematch_waiting", "round_notice", "round_up"]
     for message in sent:
         message_render(message, save=False)
         for part in (message.subject, message.body_text, message.body_html):

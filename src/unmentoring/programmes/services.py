@@ -24,6 +24,7 @@ from unmentoring.notifications.services import Outgoing, messages_delete, messag
 from unmentoring.programmes.enums import MembershipStatus, PauseReason
 from unmentoring.programmes.links import SIGN_UP
 from unmentoring.programmes.models import Membership, PendingSignUp, Programme
+from unmentoring.programmes.signals import membership_left
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,7 @@ def membership_leave(*, membership: Membership, now: datetime | None = None) -> 
     membership.first_in_line = False
     membership.left_at = now or timezone.now()
     membership.save(update_fields=["status", "paused_until", "pause_reason", "first_in_line", "left_at", "updated_at"])
+    membership_left.send(sender=Membership, membership=membership, now=membership.left_at)
     return membership
 
 

@@ -127,6 +127,17 @@ def round_up(stored: dict) -> Prepared:
     return Prepared(context={**stored, "learnings": learnings, "more_learnings": max(0, published.count() - len(learnings))})
 
 
+LEFT_BEHIND_LEFT = "left"  # left the programme or deleted their account
+LEFT_BEHIND_REMATCH = "rematch"  # asked for a new match
+
+
+def left_behind_message(seat: Seat, rnd: Round, *, gone: Seat, why: str, others_left: int) -> Outgoing:
+    """Someone has gone from this member's group mid-round: they may ask for a new match. Names no one
+    (whoever went may since have deleted their account)."""
+    message = seat_message("left_behind", seat, rnd, why=why, others_left=others_left)
+    return replace(message, idempotency_key=f"left_behind:{gone.pk}:{seat.pk}")
+
+
 def as_text_message(message: Outgoing, seat: Seat) -> Outgoing:
     """The same message as a text, for a member who agreed to text reminders."""
     return replace(message, channel=Channel.SMS, to_email="", to_phone=seat.membership.phone,

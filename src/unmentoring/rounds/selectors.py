@@ -121,7 +121,7 @@ def seats_of(*, person, rnd: Round) -> list[dict]:
     )
     others = defaultdict(list)
     for other in (
-        Seat.objects.filter(group__in=[s.group_id for s in seats])
+        still_in_group(Seat.objects.filter(group__in=[s.group_id for s in seats]))
         .exclude(membership__person=person)
         .select_related("membership__person")
         .order_by("pk")
@@ -158,15 +158,17 @@ def seat_with_others(seat_id: int) -> tuple[Seat, list[Seat]] | None:
     )
     if seat is None:
         return None
-    others = list(
-        Seat.objects.filter(group=seat.group, membership__isnull=False)
-        .exclude(pk=seat.pk)
-        .exclude(membership__status=MembershipStatus.LEFT)
-        .exclude(rematch_outcome=RematchOutcome.REGROUPED)
-        .select_related("membership__person")
-        .order_by("pk")
-    )
+    others = list(still_in_group(Seat.objects.filter(group=seat.group).exclude(pk=seat.pk))
+                  .select_related("membership__person").order_by("pk"))
     return seat, others
+
+
+def still_in_group(seats):
+    """The seats whose member is still in their group: not erased, not left the programme, not moved to a
+    new group. Only they are named to the rest of the group (round page, check-in, emails)."""
+    return (seats.filter(membership__isnull=False)
+            .exclude(membership__status=MembershipStatus.LEFT)
+            .exclude(rematch_outcome=RematchOutcome.REGROUPED))
 
 
 def seat_by_link(link, token: str) -> tuple[Seat, list[Seat]] | None:

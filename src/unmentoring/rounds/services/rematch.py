@@ -15,8 +15,9 @@ from unmentoring.notifications.services import messages_queue
 from unmentoring.programmes.enums import MembershipStatus
 from unmentoring.programmes.services import memberships_set_first_in_line
 from unmentoring.rounds import emails
-from unmentoring.rounds.enums import RematchOutcome, RoundState
+from unmentoring.rounds.enums import Met, RematchOutcome, RoundState
 from unmentoring.rounds.models import Round, Seat
+from unmentoring.rounds.selectors import still_in_group
 from unmentoring.rounds.services.lifecycle import group_members
 
 
@@ -40,6 +41,7 @@ def seat_request_rematch(*, seat_id: int, now: datetime | None = None) -> Seat:
         if seat.rematch_requested_at is None:
             seat.rematch_requested_at = now
             seat.save(update_fields=["rematch_requested_at"])
+            partners_tell_left_behind(seat=seat, why=emails.LEFT_BEHIND_REMATCH, now=now)
         waiting = list(
             Seat.objects.filter(group__round=rnd, rematch_requested_at__isnull=False, membership__isnull=False)
             .exclude(rematch_outcome=RematchOutcome.REGROUPED)
@@ -94,3 +96,24 @@ def _regroup(rnd: Round, candidates: list[Seat]) -> list[Seat]:
         messages_queue(emails.intro_messages(new_seats))
         return candidates
     return []
+
+
+def partners_tell_left_behind(*, seat: Seat, why: str, now: datetime) -> int:
+    """The rest of a group, while its round's window is open, hear that ``seat``'s member has gone (left the
+    programme, deleted their account, or asked for a new match) and are offered a new match themselves.
+
+    Not told: anyone who has gone too, has already asked for a new match, or has said they met.
+    Call it inside the transaction that makes the going true; returns how many were told.
+    """
+    rnd = Round.objects.select_related("programme").get(pk=seat.group.round_id)
+    if rnd.state != RoundState.DRAWN or now >= rnd.window_ends_at:
+        return 0
+    still_in = list(
+        still_in_group(Seat.objects.filter(group_id=seat.group_id).exclude(pk=seat.pk))
+        .select_related("membership__person", "membership__programme", "checkin")
+        .order_by("pk")
+    )
+    told = [other for other in still_in
+            if other.rematch_requested_at is None and getattr(getattr(other, "checkin", None), "met", "") != Met.YES]
+    return messages_queue(emails.left_behind_message(other, rnd, gone=seat, why=why, others_left=len(still_in) - 1)
+                          for other in told)
