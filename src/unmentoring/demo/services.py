@@ -12,8 +12,9 @@ from unmentoring.accounts.models import Person
 from unmentoring.core.errors import ApplicationError
 from unmentoring.notifications.models import Message
 from unmentoring.programmes.models import Membership, Programme
-from unmentoring.rounds.enums import Met
-from unmentoring.rounds.models import CheckIn, Seat
+from unmentoring.rounds.enums import Met, Minutes, NotMetReason, Publish
+from unmentoring.rounds.models import CheckIn
+from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
 from unmentoring.rounds.services.lifecycle import round_close, round_draw, round_schedule_next
 
 ORGANISATIONS = [
@@ -47,6 +48,7 @@ def demo_load(*, members: int = 36, seed: int = 2026) -> Programme:
         name="LocalGov Digital Coffee",
         slug="localgov-digital-coffee",
         contact_email="coffee-organisers@example.org",
+        hashtag="#localgovdigital",
         summary="Meet someone from another council every month for a 30 to 60 minute conversation.",
         description=(
             "A randomised coffee trial for people working on digital, data and technology in local government.\n\n"
@@ -77,19 +79,62 @@ def demo_load(*, members: int = 36, seed: int = 2026) -> Programme:
     return programme
 
 
+LEARNINGS = [
+    "Their council runs user research with residents every fortnight, on a tiny budget. We could do that too.",
+    "Cornwall publish their service standard assessments openly. I am going to suggest we do the same.",
+    "I had assumed procurement was the blocker. For them it was the finance sign-off, and they fixed it by inviting "
+    "finance to show and tells.",
+    "A content designer in another council rewrote their bin collection pages and calls dropped by a third.",
+    "We both struggle to hire developers. They have had luck with apprenticeships; I will talk to HR.",
+    "I learned how they moved off a legacy case management system one service at a time instead of all at once.",
+    "They use a shared Slack with five neighbouring councils to swap patterns. I have asked to join.",
+    "Open data does not need a portal to start: they publish CSVs on GitHub and link to them.",
+    "Accessibility audits are cheaper when you train your own people first. They shared their training plan.",
+    "Running a small team means saying no more often. They keep a public 'not now' list.",
+    "Their discovery on school admissions found the same pain points as ours. We will share findings.",
+    "I will stop writing requirements documents and start with a prototype.",
+    "Data analysts and service designers pairing on the same problem made both better at it.",
+    "They hold a monthly 'failure fest' where teams share what did not work. I want to try it.",
+    "Talking to someone from the NHS made me see how similar our referral problems are.",
+    "Agile in a council works best when a councillor comes to a sprint review. They invite one every month.",
+    "",
+]
+SHARED = ["https://blog.example.org/what-i-learned-from-a-random-coffee",
+          "https://social.example.org/@coffee/112233", ""]
+
+
 def _past_rounds(programme: Programme, *, rng: random.Random, now, rounds: int = 3) -> None:
     """Three finished rounds, run through the real lifecycle at past moments, with made-up check-ins.
 
-    Their emails are not kept: the demo's sent-mail page starts empty.
+    Each group met, planned to or did not (with a reason); about four in five members answered, with
+    a spread of challenge scores and learnings, some published with a name, some without. Their emails
+    are not kept: the demo's sent-mail page starts empty.
     """
     moment = now - timedelta(days=31 * rounds + 10)
     for _ in range(rounds):
         rnd = round_schedule_next(programme=programme, now=moment)
         round_draw(round_id=rnd.pk, now=rnd.draw_at)
-        for seat in Seat.objects.filter(group__round=rnd).order_by("pk"):
-            if rng.random() < 0.75:
-                CheckIn.objects.create(seat=seat, met=rng.choices(Met.values, weights=[7, 1, 2])[0])
+        for group in rnd.groups.order_by("number"):
+            outcome = rng.choices([Met.YES, Met.PLANNED, Met.NO], weights=[7, 1, 2])[0]
+            for seat in group.seats.order_by("pk"):
+                if rng.random() < 0.8:
+                    checkin_record(seat_id=seat.pk, answer=_answer(outcome, rng))
+        answered_at = rnd.window_ends_at - timedelta(days=1)
+        CheckIn.objects.filter(seat__group__round=rnd).update(created_at=answered_at, updated_at=answered_at)
         round_close(round_id=rnd.pk, now=rnd.close_at)
         moment = rnd.draw_at + timedelta(days=1)
     round_schedule_next(programme=programme, now=now)
     Message.objects.all().delete()
+
+
+def _answer(outcome: str, rng: random.Random) -> CheckInAnswer:
+    if outcome == Met.NO:
+        reason = rng.choice(NotMetReason.values)
+        return CheckInAnswer(met=Met.NO, not_met_reason=reason,
+                             not_met_detail="We were both off sick that week." if reason == NotMetReason.OTHER else "")
+    if outcome == Met.PLANNED:
+        return CheckInAnswer(met=Met.PLANNED)
+    learned = rng.choice(LEARNINGS)
+    publish = rng.choices(Publish.values, weights=[4, 3, 3])[0] if learned else Publish.PRIVATE
+    return CheckInAnswer(met=Met.YES, minutes=rng.choice(Minutes.values), challenge=rng.choices([1, 2, 3, 4, 5], [1, 2, 4, 5, 3])[0],
+                         learned=learned, shared_url=rng.choice(SHARED) if learned else "", publish=publish)

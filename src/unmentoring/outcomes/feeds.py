@@ -4,8 +4,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from unmentoring.programmes.selectors import programme_get
 from unmentoring.rounds.enums import Publish
@@ -39,12 +41,20 @@ class LearningFeed(Feed):
         text = " ".join(checkin.learned.split())
         return f"Round {checkin.seat.group.round.number}: {text[:80]}{'…' if len(text) > 80 else ''}"
 
+    def author_name(self, programme):
+        # Atom wants an author for every entry: the programme speaks for anonymous ones.
+        return programme.name
+
     def item_description(self, checkin):
-        return checkin.learned
+        # Atom's summary is typed html: what a member wrote is text, so it is escaped, never markup.
+        text = linebreaksbr(checkin.learned)  # escapes, then turns line breaks into <br>
+        if checkin.shared_url:
+            text += f'<br><a href="{escape(checkin.shared_url)}" rel="nofollow ugc">What they shared</a>'
+        return text
 
     def item_link(self, checkin):
-        programme = checkin.seat.group.round.programme
-        return reverse("outcomes:learning", kwargs={"slug": programme.slug}) + f"#learning-{checkin.pk}"
+        return reverse("outcomes:learning-entry", kwargs={"slug": checkin.seat.group.round.programme.slug,
+                                                          "pk": checkin.pk})
 
     def item_guid(self, checkin):
         # Stable whatever is edited: the entry is the check-in.

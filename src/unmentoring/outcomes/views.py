@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
 from unmentoring.core.views import bad_link
@@ -26,6 +26,13 @@ def learning(request, slug):
     return render(request, "outcomes/learning.html", {
         "programme": programme, "page": page, "rounds": rounds, "chosen": int(chosen) if chosen else None,
     })
+
+
+def learning_entry(request, slug, pk):
+    """One published learning, at a link that stays put (the Atom feed's entries point here)."""
+    programme = programme_get(slug=slug)
+    learning = get_object_or_404(learnings_published(programme=programme), pk=pk)
+    return render(request, "outcomes/learning_entry.html", {"programme": programme, "learning": learning})
 
 
 def round_up(request, slug, number):

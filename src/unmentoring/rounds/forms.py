@@ -80,11 +80,12 @@ class CheckInForm(forms.Form):
                 self.add_error("challenge", "Select how much the conversation challenged your thinking")
             if not cleaned.get("publish"):
                 cleaned["publish"] = Publish.PRIVATE
-            if cleaned.get("publish") != Publish.PRIVATE and not cleaned.get("learned"):
+            if cleaned.get("publish") != Publish.PRIVATE and not cleaned.get("learned") and "learned" not in self.errors:
                 self.add_error("learned", "Write what you learned, or choose to keep it private")
         if met == Met.NO:
             if not cleaned.get("not_met_reason") and "not_met_reason" not in self.errors:
                 self.add_error("not_met_reason", "Select what got in the way")
-            elif cleaned.get("not_met_reason") == NotMetReason.OTHER and not cleaned.get("not_met_detail"):
+            elif (cleaned.get("not_met_reason") == NotMetReason.OTHER and not cleaned.get("not_met_detail")
+                  and "not_met_detail" not in self.errors):
                 self.add_error("not_met_detail", "Tell us what got in the way")
         return cleaned

@@ -211,7 +211,7 @@ class RoundFigures:
 
 def round_figures(rnd: Round) -> RoundFigures:
     """The round's results, as its round-up shows them (a group met if any of its members said "yes")."""
-    groups = Group.objects.filter(round=rnd, is_rematch=False)
+    groups = Group.objects.filter(round=rnd)  # new matches made mid-round are groups too
     met_groups = groups.filter(Exists(CheckIn.objects.filter(seat__group=OuterRef("pk"), met=Met.YES)))
     organisations = defaultdict(set)
     for group_id, organisation in Seat.objects.filter(group__in=met_groups).values_list("group_id", "organisation"):

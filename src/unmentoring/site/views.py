@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from unmentoring.accounts.selectors import blocks_made
 from unmentoring.programmes.selectors import memberships_of, programme_get, programmes_listed
-from unmentoring.rounds.selectors import latest_rounds_of, people_grouped_with, rounds_of
+from unmentoring.rounds.selectors import latest_rounds_of, learnings_published, people_grouped_with, rounds_of
 
 
 def home(request):
@@ -23,10 +23,16 @@ def accessibility(request):
     return render(request, "site/accessibility.html")
 
 
+LATEST_LEARNINGS = 3
+
+
 def programme(request, slug):
     """A programme's public page: what it is, how to join, its next and past rounds."""
     programme = programme_get(slug=slug)
-    return render(request, "site/programme.html", {"programme": programme, **rounds_of(programme)})
+    return render(request, "site/programme.html", {
+        "programme": programme, **rounds_of(programme),
+        "latest_learnings": learnings_published(programme=programme)[:LATEST_LEARNINGS],
+    })
 
 
 @login_required

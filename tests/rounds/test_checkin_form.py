@@ -1,0 +1,200 @@
+"""The check-in form: its public contract (field names and values), its validation, and when it can change."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+
+from tests.rounds.helpers import drawn_round, link_in
+from unmentoring.core.errors import ApplicationError
+from unmentoring.notifications.models import Message
+from unmentoring.notifications.services import message_render
+from unmentoring.rounds.links import CHECKIN, REMATCH, seat_link
+from unmentoring.rounds.models import CheckIn, Seat
+from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
+from unmentoring.rounds.services.lifecycle import rounds_advance
+
+pytestmark = pytest.mark.django_db
+
+A_YES = {"met": "yes", "minutes": "45", "challenge": "4", "learned": "Councils can share one design system.",
+         "shared_url": "https://blog.example.org/post", "publish": "named"}
+
+
+@pytest.fixture
+def seat(weekly, members):
+    rnd = drawn_round(weekly)
+    return Seat.objects.filter(group__round=rnd).select_related("group__round").order_by("pk").first()
+
+
+def _path(seat, query=""):
+    path = link_in(_request_message(seat), "/r/check-in/").split("?")[0]
+    return f"{path}?{query}" if query else path
+
+
+def _request_message(seat):
+    rounds_advance(now=seat.group.round.window_ends_at)
+    return Message.objects.get(template="checkin_request", person_id=seat.membership.person_id)
+
+
+def test_a_full_yes_is_recorded_field_by_field_as_the_contract_says(client, seat):
+    response = client.post(_path(seat), A_YES)
+    assert response.status_code == 200
+    checkin = CheckIn.objects.get(seat=seat)
+    assert {name: getattr(checkin, name) for name in A_YES} == {
+        "met": "yes", "minutes": 45, "challenge": 4, "learned": "Councils can share one design system.",
+        "shared_url": "https://blog.example.org/post", "publish": "named"}
+    assert (checkin.not_met_reason, checkin.not_met_detail) == ("", "")
+
+
+def test_a_no_with_a_reason_and_the_answers_of_the_option_not_chosen_are_dropped(client, seat):
+    client.post(_path(seat), {**A_YES, "met": "no", "not_met_reason": "other", "not_met_detail": "Both of us were ill."})
+    checkin = CheckIn.objects.get(seat=seat)
+    assert (checkin.met, checkin.not_met_reason, checkin.not_met_detail) == ("no", "other", "Both of us were ill.")
+    assert (checkin.minutes, checkin.challenge, checkin.learned, checkin.shared_url, checkin.publish) == (
+        None, None, "", "", "private")
+
+
+def test_the_emails_one_click_starts_open_the_form_pre_filled(client, seat):
+    message = message_render(_request_message(seat))
+    starts = {word.rsplit("met=", 1)[1] for word in message.body_text.split() if "/r/check-in/" in word and "met=" in word}
+    assert starts == {"yes", "planned", "no"}
+    for met in ("yes", "planned", "no"):
+        assert sorted(_checked(client.get(_path(seat, f"met={met}")).content.decode())) == [("met", met), ("publish", "private")]
+    assert _checked(client.get(_path(seat, "met=maybe")).content.decode()) == [("publish", "private")]
+    assert CheckIn.objects.count() == 0  # opening the form records nothing
+
+
+def _checked(page):
+    inputs = re.findall(r"<input[^>]*>", page)
+    return [(re.search(r'name="(\w+)"', i).group(1), re.search(r'value="(\w+)"', i).group(1)) for i in inputs if " checked" in i]
+
+
+def test_every_follow_up_question_is_on_the_page_without_javascript(client, seat):
+    page = client.get(_path(seat)).content.decode()
+    for name in ("met", "not_met_reason", "not_met_detail", "minutes", "challenge", "learned", "shared_url", "publish"):
+        assert f'name="{name}"' in page, name
+    assert 'data-aria-controls="conditional-id_met_0"' in page and 'id="conditional-id_met_0"' in page
+    for word in ("Not at all", "Completely"):
+        assert word in page
+
+
+@pytest.mark.parametrize(("data", "field", "error"), [
+    ({}, "met", "Select whether you met"),
+    ({"met": "maybe"}, "met", "Select whether you met"),
+    ({"met": "not_yet"}, "met", "Select whether you met"),  # the old value is no longer part of the contract
+    ({"met": "yes"}, "challenge", "Select how much the conversation challenged your thinking"),
+    ({**A_YES, "challenge": "6"}, "challenge", "Select how much the conversation challenged your thinking"),
+    ({**A_YES, "challenge": "0"}, "challenge", "Select how much the conversation challenged your thinking"),
+    ({**A_YES, "minutes": "20"}, "minutes", "Select about how long you talked"),
+    ({**A_YES, "publish": "everyone"}, "publish", "Select whether we may share what you learned"),
+    ({**A_YES, "learned": ""}, "learned", "Write what you learned, or choose to keep it private"),
+    ({**A_YES, "learned": "x" * 1001}, "learned", "What you learned must be 1000 characters or fewer"),
+    ({**A_YES, "learned": "Hidden \u202etext\u202c"}, "learned", None),
+    ({**A_YES, "shared_url": "javascript:alert(1)"}, "shared_url", "Enter a link that starts with https:// or http://"),
+    ({**A_YES, "shared_url": "ftp://example.org/file"}, "shared_url", "Enter a link that starts with https:// or http://"),
+    ({**A_YES, "shared_url": "data:text/html,<b>x</b>"}, "shared_url", "Enter a link that starts with https:// or http://"),
+    ({**A_YES, "shared_url": "https://example.org/" + "a" * 490}, "shared_url", "The link must be 500 characters or fewer"),
+    ({"met": "no"}, "not_met_reason", "Select what got in the way"),
+    ({"met": "no", "not_met_reason": "aliens"}, "not_met_reason", "Select what got in the way"),
+    ({"met": "no", "not_met_reason": "other"}, "not_met_detail", "Tell us what got in the way"),
+    ({"met": "no", "not_met_reason": "other", "not_met_detail": "x" * 201}, "not_met_detail",
+     "Tell us more must be 200 characters or fewer"),
+])
+def test_bad_answers_are_explained_where_they_are_and_nothing_is_written(client, seat, data, field, error):
+    response = client.post(_path(seat), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors, errors
+    if error:
+        assert errors[field] == [error]
+    assert CheckIn.objects.count() == 0
+
+
+def test_a_bare_link_without_scheme_is_taken_as_https(client, seat):
+    client.post(_path(seat), {**A_YES, "shared_url": "blog.example.org/post"})
+    assert CheckIn.objects.get().shared_url == "https://blog.example.org/post"
+
+
+def test_a_tampered_expired_or_other_purpose_link_is_refused_and_writes_nothing(client, seat):
+    good = _path(seat)
+    token = good.rstrip("/").rsplit("/", 1)[1]
+    tampered = good.replace(token, token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+    other_purpose = seat_link(REMATCH, "rounds:rematch", seat.pk).replace("/r/new-match/", "/r/check-in/")
+    for path in (tampered, other_purpose.split("testserver")[-1].split(":8000")[-1], "/r/check-in/not-a-token/"):
+        response = client.post(path, A_YES)
+        assert response.status_code == 400, path
+    assert CheckIn.objects.count() == 0
+
+
+def test_a_link_older_than_its_lifetime_is_refused(client, seat, monkeypatch):
+    path = _path(seat)
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + CHECKIN.max_age.total_seconds() + 60)
+    response = client.post(path, A_YES)
+    assert response.status_code == 400 and "expired" in response.content.decode()
+    assert CheckIn.objects.count() == 0
+
+
+def test_each_member_answers_for_themselves_once_per_group(client, seat):
+    other = Seat.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
+    client.post(_path(seat), A_YES)
+    client.post(_path(seat), {**A_YES, "challenge": "2", "publish": "anonymous"})  # a change, not a second answer
+    checkin_record(seat_id=other.pk, answer=CheckInAnswer(met="no", not_met_reason="no_time"))
+    assert sorted(CheckIn.objects.values_list("seat_id", "met", "challenge", "publish")) == sorted([
+        (seat.pk, "yes", 2, "anonymous"), (other.pk, "no", None, "private")])
+
+
+def test_after_the_round_closes_the_page_says_so_shows_no_form_and_refuses_a_post(client, seat):
+    path = _path(seat)
+    client.post(path, A_YES)
+    rounds_advance(now=seat.group.round.close_at)
+    page = client.get(path)
+    assert 'data-testid="checkin-closed"' in page.content.decode() and "checkin-form" not in page.content.decode()
+    client.post(path, {**A_YES, "challenge": "1"})
+    assert CheckIn.objects.get().challenge == 4
+    with pytest.raises(ApplicationError, match="has closed"):
+        checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="no", not_met_reason="no_time"))
+
+
+def test_after_close_a_member_can_still_stop_publishing(client, seat):
+    path = _path(seat)
+    client.post(path, A_YES)
+    rounds_advance(now=seat.group.round.close_at)
+    client.post(path, {"action": "unpublish"})
+    assert CheckIn.objects.get().publish == "private"
+    assert "unpublish" not in client.get(path).content.decode()
+
+
+def test_the_service_refuses_what_the_form_would_not_let_through(seat):
+    for answer, words in [
+        (CheckInAnswer(met="not_yet"), "whether you met"),
+        (CheckInAnswer(met="yes", challenge=9), "from 1 to 5"),
+        (CheckInAnswer(met="yes", challenge=3, publish="named"), "nothing to publish"),
+        (CheckInAnswer(met="no", not_met_reason="aliens"), "what got in the way"),
+        (CheckInAnswer(met="yes", challenge=3, publish="world", learned="x"), "may share"),
+    ]:
+        with pytest.raises(ApplicationError, match=words):
+            checkin_record(seat_id=seat.pk, answer=answer)
+    assert CheckIn.objects.count() == 0
+
+
+def test_the_share_step_offers_a_short_post_with_the_hashtag_and_the_feed_and_plain_share_links(client, seat, weekly):
+    weekly.hashtag = "#localgovdigital"
+    weekly.save()
+    response = client.post(_path(seat), {**A_YES, "learned": "word " * 150, "shared_url": ""})
+    share = response.context["share"]
+    assert len(share.text) <= 280
+    assert share.text.endswith(f"#localgovdigital http://127.0.0.1:8000/programmes/{weekly.slug}/learning/")
+    assert [network for network, _ in share.links] == ["Mastodon", "Bluesky", "LinkedIn", "X"]
+    page = response.content.decode()
+    assert all(src.startswith("/static/") for src in re.findall(r'<script[^>]*src="([^"]+)"', page))  # no third party
+    assert "<script>" not in page
+    assert 'data-copy-from="share-text"' in page and "readonly" in page
+
+
+def test_a_check_in_counts_as_a_sign_of_life_and_answered_members_are_not_asked_again(seat):
+    checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="yes", challenge=3))
+    rounds_advance(now=seat.group.round.window_ends_at + timedelta(hours=1))
+    asked = set(Message.objects.filter(template="checkin_request").values_list("person_id", flat=True))
+    assert seat.membership.person_id not in asked and len(asked) == 7
