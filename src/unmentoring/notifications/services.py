@@ -120,8 +120,12 @@ def _enqueue_due_delivery() -> None:
 
 
 def unsubscribe_headers(context: dict) -> dict[str, str]:
-    """RFC 8058 one-click unsubscribe headers for a message whose context has an ``unsubscribe_link``."""
-    link = context.get("unsubscribe_link")
+    """RFC 8058 one-click unsubscribe headers for a message whose context has an ``unsubscribe_link``.
+
+    A message that is one of several kinds a member can stop on its own (the round-up) names that link
+    as ``list_unsubscribe_link``: a mail client's "Unsubscribe" then stops those, not the membership.
+    """
+    link = context.get("list_unsubscribe_link") or context.get("unsubscribe_link")
     if not link:
         return {}
     return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}

@@ -175,6 +175,7 @@ def membership_digests(request, slug):
     return redirect("site:account")
 
 
+@csrf_exempt  # also the round-up's RFC 8058 one-click List-Unsubscribe: mail clients POST with no cookies
 @require_http_methods(["GET", "POST"])
 def digests_off(request, token):
     """The "no more round-up emails" link in a round-up: a button on GET, the change on POST."""
@@ -183,5 +184,7 @@ def digests_off(request, token):
         return bad_link(request, "This link is not valid.")
     if request.method == "POST":
         membership = services.membership_set_digests(membership=membership, wanted=False)
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse("No more round-up emails.", content_type="text/plain")
         return render(request, "programmes/digests_off_done.html", {"membership": membership})
     return render(request, "programmes/digests_off.html", {"membership": membership, "token": token})

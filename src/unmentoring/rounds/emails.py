@@ -109,6 +109,7 @@ def round_up_message(seat: Seat, rnd: Round, figures) -> Outgoing:
         challenge_median=figures.challenge_median, challenge_answers=figures.challenge_answers,
         round_up_link=absolute_url("outcomes:round-up", kwargs={"slug": rnd.programme.slug, "number": rnd.number}),
         digests_off_link=digests_off_link(seat.membership_id),
+        list_unsubscribe_link=digests_off_link(seat.membership_id),
     )
 
 

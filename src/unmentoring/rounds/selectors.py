@@ -189,7 +189,7 @@ def learnings_published(*, programme, round_number: int | None = None):
         CheckIn.objects.filter(seat__group__round__programme=programme, seat__membership__isnull=False,
                                publish__in=[Publish.NAMED, Publish.ANONYMOUS], hidden_at__isnull=True)
         .exclude(learned="")
-        .select_related("seat__group__round", "seat__membership__person")
+        .select_related("seat__group__round__programme", "seat__membership__person")
         .order_by("-created_at", "-pk")
     )
     if round_number is not None:
