@@ -61,6 +61,7 @@ def _old_data(apps) -> dict:
                                                           rematch_outcome=outcome)
              for m, outcome in zip(memberships[:2], ["", "waiting"], strict=True)]
     checkin = get("outcomes", "CheckIn").objects.create(seat=seats[0], met="yes")
+    get("outcomes", "CheckIn").objects.create(seat=seats[1], met="not_yet")  # the old "not yet"
     block = get("outcomes", "Block").objects.create(blocker=people[0], blocked=people[1])
     report = get("outcomes", "Report").objects.create(seat=seats[0], reporter=people[0], about=people[1], what_happened="A pitch")
     message = get("notifications", "Message").objects.create(idempotency_key=f"intro:{seats[0].pk}", template="intro",
@@ -93,6 +94,9 @@ def test_migrating_forward_keeps_every_row_and_reaches_it_through_the_new_models
     checkin = CheckIn.objects.get(pk=old["checkin"])
     assert (checkin.seat, checkin.met) == (seats[0], "yes")
     assert seats[0].checkin == checkin
+    # The full check-in: the old answers kept, "not yet" now "planned", nothing published.
+    assert list(CheckIn.objects.order_by("pk").values_list("met", "publish", "learned", "challenge")) == [
+        ("yes", "private", "", None), ("planned", "private", "", None)]
     block = Block.objects.get(pk=old["block"])
     assert (block.blocker_id, block.blocked_id) == tuple(old["people"][:2])
     assert list(Person.objects.get(pk=old["people"][0]).blocks_made.all()) == [block]

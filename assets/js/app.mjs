@@ -22,3 +22,19 @@ for (const button of document.querySelectorAll("[data-copy-from]")) {
     }
   });
 }
+
+// Radios whose options reveal follow-up questions (GOV.UK's conditional reveal, without the aria-expanded
+// that ARIA does not allow on a radio): only the chosen option's questions are shown. Without JavaScript
+// every question is shown, under the option it belongs to.
+for (const radios of document.querySelectorAll("[data-app-reveals]")) {
+  const inputs = [...radios.querySelectorAll('input[type="radio"][data-aria-controls]')];
+  for (const input of inputs) input.setAttribute("aria-controls", input.dataset.ariaControls);
+  const sync = () => {
+    for (const input of inputs) {
+      document.getElementById(input.dataset.ariaControls)
+        ?.classList.toggle("govuk-radios__conditional--hidden", !input.checked);
+    }
+  };
+  radios.addEventListener("change", sync);
+  sync();
+}
