@@ -48,7 +48,7 @@ class GroupAdmin(AuditedAdmin):
 
 @admin.register(CheckIn)
 class CheckInAdmin(AuditedAdmin):
-    list_display = ["seat", "met", "updated_at"]
+    list_display = ["seat", "met", "challenge", "publish", "hidden_at", "updated_at"]
     list_select_related = ["seat__group__round__programme"]
-    list_filter = ["met"]
+    list_filter = ["met", "publish"]
     hidden_lookups = ("seat__group__round__seed",)
