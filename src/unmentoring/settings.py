@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "unmentoring.rounds",
     "unmentoring.outcomes",
     "unmentoring.site",
+    "unmentoring.console",
     "unmentoring.demo",
 ]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("unmentoring.notifications.urls")),
     path("", include("unmentoring.rounds.urls")),
     path("", include("unmentoring.outcomes.urls")),
+    path("", include("unmentoring.console.urls")),
     path("admin/", admin.site.urls),
 ]
 

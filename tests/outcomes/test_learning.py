@@ -213,3 +213,35 @@ def test_the_learning_page_and_feed_take_the_same_queries_for_two_learnings_or_t
     for path, count in zip(paths, counts, strict=True):
         with django_assert_num_queries(count):
             client.get(path)
+
+
+def test_the_public_challenge_median_needs_five_answers(client, weekly, members):
+    rnd = drawn_round(weekly)
+    seats = list(Seat.objects.filter(group__round=rnd).order_by("pk"))
+    for seat, score in zip(seats[:4], [5, 1, 2, 4], strict=True):
+        checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="yes", challenge=score))
+    rounds_advance(now=rnd.close_at)
+    page = client.get(reverse("outcomes:round-up", args=[weekly.slug, 1])).content.decode()
+    assert "Too few answers to show" in page and "out of 5" not in page
+    digest = message_render(Message.objects.filter(template="round_up").first())
+    assert "too few answers to show" in digest.body_text
+
+
+def test_the_median_of_five_answers_is_shown(client, weekly, members):
+    rnd = drawn_round(weekly)
+    for seat, score in zip(Seat.objects.filter(group__round=rnd).order_by("pk")[:5], [5, 1, 2, 4, 4], strict=True):
+        checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="yes", challenge=score))
+    rounds_advance(now=rnd.close_at)
+    page = client.get(reverse("outcomes:round-up", args=[weekly.slug, 1])).content.decode()
+    assert "4 out of 5 (the median of 5 answers)" in page
+
+
+def test_erasure_blanks_sent_round_ups_that_quoted_a_learning_unpublished_since(client, answered, smtp_server):
+    rounds_advance(now=answered["round"].close_at)
+    sent = Message.objects.filter(template="round_up").exclude(person_id=answered["named"].membership.person_id).first()
+    message_deliver(message_id=sent.pk)
+    assert NAMED in Message.objects.get(pk=sent.pk).body_text
+    checkin_unpublish(seat_id=answered["named"].pk)
+    person_erase(person=answered["named"].membership.person)
+    sent.refresh_from_db()
+    assert NAMED not in sent.body_text + sent.body_html

@@ -69,7 +69,7 @@ def test_a_report_reaches_the_organisers_at_once_naming_no_one_and_the_reporter_
         alert = received[address]
         assert alert["Subject"] == "A concern was reported in Weekly Coffee"
         text = alert.get_body(("plain",)).get_content()
-        assert f"{settings.SITE_URL}/admin/outcomes/report/{report.pk}/change/" in text
+        assert f"{settings.SITE_URL}/console/reports/{report.pk}/" in text
         assert "never to be matched with that person again" in text
         for secret in (seat.membership.person.full_name, other.membership.person.full_name, "licence",
                        seat.membership.person.email, other.membership.person.email):

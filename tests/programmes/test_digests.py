@@ -8,6 +8,7 @@ from tests.rounds.helpers import drawn_round, link_in
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_deliver, message_render
 from unmentoring.programmes.models import Membership
+from unmentoring.programmes.services import membership_leave
 from unmentoring.rounds.services.lifecycle import rounds_advance
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +78,22 @@ def test_the_account_page_turns_round_ups_off_and_on(client, signed_in):
     signed_in.refresh_from_db()
     assert signed_in.digests
     assert client.post(reverse("programmes:membership-digests", args=["not-mine"]), {"digests": "off"}).status_code == 404
+
+
+def test_a_member_who_turns_round_ups_off_or_leaves_after_the_close_is_not_sent_the_one_waiting(weekly, members):
+    _closed(weekly)
+    waiting = {m.person_id: m for m in Message.objects.filter(template="round_up")}
+    off, gone = members[0], members[1]
+    Membership.objects.filter(pk=off.pk).update(digests=False)
+    membership_leave(membership=gone)
+    for member in (off, gone):
+        message = message_deliver(message_id=waiting[member.person_id].pk)
+        assert message.status == "cancelled", message.last_error
+
+
+def test_the_account_toggle_refuses_anything_but_on_or_off(client, signed_in):
+    path = reverse("programmes:membership-digests", args=[signed_in.programme.slug])
+    for bad in ({}, {"digests": "bogus"}):
+        assert client.post(path, bad).status_code == 400
+    signed_in.refresh_from_db()
+    assert signed_in.digests

@@ -139,7 +139,7 @@ def test_a_link_older_than_its_lifetime_is_refused(client, seat, monkeypatch):
 def test_each_member_answers_for_themselves_once_per_group(client, seat):
     other = Seat.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
     client.post(_path(seat), A_YES)
-    client.post(_path(seat), {**A_YES, "challenge": "2", "publish": "anonymous"})  # a change, not a second answer
+    client.post(_path(seat), {**A_YES, "challenge": "2", "publish": "anonymous", "shared_url": ""})  # a change, not a second
     checkin_record(seat_id=other.pk, answer=CheckInAnswer(met="no", not_met_reason="no_time"))
     assert sorted(CheckIn.objects.values_list("seat_id", "met", "challenge", "publish")) == sorted([
         (seat.pk, "yes", 2, "anonymous"), (other.pk, "no", None, "private")])
@@ -198,3 +198,56 @@ def test_a_check_in_counts_as_a_sign_of_life_and_answered_members_are_not_asked_
     rounds_advance(now=seat.group.round.window_ends_at + timedelta(hours=1))
     asked = set(Message.objects.filter(template="checkin_request").values_list("person_id", flat=True))
     assert seat.membership.person_id not in asked and len(asked) == 7
+
+
+def test_planned_drops_every_follow_up_and_planned_members_are_asked_again_at_the_windows_end(client, weekly, members):
+    rnd = drawn_round(weekly)
+    seat = Seat.objects.filter(group__round=rnd).order_by("pk").first()
+    checkin_path = seat_link(CHECKIN, "rounds:checkin", seat.pk).split(":8000")[-1]
+    response = client.post(checkin_path, {**A_YES, "met": "planned", "not_met_reason": "aliens", "not_met_detail": "x" * 300})
+    assert response.status_code == 200 and 'data-testid="checkin-done"' in response.content.decode()
+    checkin = CheckIn.objects.get(seat=seat)
+    assert (checkin.met, checkin.not_met_reason, checkin.not_met_detail, checkin.challenge, checkin.learned) == (
+        "planned", "", "", None, "")
+    rounds_advance(now=rnd.window_ends_at)
+    assert Message.objects.filter(template="checkin_request", person_id=seat.membership.person_id).exists()
+
+
+def test_an_anonymous_learning_cannot_carry_a_link_that_could_name_its_member(client, seat):
+    response = client.post(_path(seat), {**A_YES, "publish": "anonymous"})
+    assert response.context["form"].errors["shared_url"] == [
+        "A link to your own post can show who you are: remove it, or publish with your name"]
+    assert CheckIn.objects.count() == 0
+    with pytest.raises(ApplicationError, match="link can show who you are"):
+        checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="yes", challenge=3, learned="x", publish="anonymous",
+                                                             shared_url="https://example.org"))
+
+
+@pytest.mark.parametrize(("answer", "words"), [
+    (CheckInAnswer(met="yes", challenge=3, shared_url="javascript:alert(1)"), "must start with https"),
+    (CheckInAnswer(met="yes", challenge=3, minutes=20), "15, 30, 45 or 60"),
+    (CheckInAnswer(met="yes", challenge=3, learned="x" * 1001), "too long"),
+    (CheckInAnswer(met="yes"), "from 1 to 5"),
+    (CheckInAnswer(met="no"), "what got in the way"),
+    (CheckInAnswer(met="planned", challenge=3), "only for those who met"),
+    (CheckInAnswer(met="yes", challenge=3, not_met_reason="no_time"), "only for those who did not meet"),
+])
+def test_the_service_refuses_answers_that_do_not_fit_together(seat, answer, words):
+    with pytest.raises(ApplicationError, match=words):
+        checkin_record(seat_id=seat.pk, answer=answer)
+    assert CheckIn.objects.count() == 0
+
+
+def test_from_the_round_page_a_signed_in_member_can_stop_publishing_long_after_the_round(client, seat):
+    checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="yes", challenge=4, learned="Published.", publish="named"))
+    rnd = seat.group.round
+    rounds_advance(now=rnd.close_at)
+    client.force_login(seat.membership.person)
+    assert 'data-testid="unpublish"' in client.get(rnd.get_absolute_url()).content.decode()
+    path = f"/programmes/{rnd.programme.slug}/rounds/{rnd.number}/unpublish/"
+    other = Seat.objects.filter(group=seat.group).exclude(pk=seat.pk).get()
+    assert client.post(path, {"seat": other.pk}).status_code == 404  # not my seat
+    assert client.post(path, {"seat": "x"}).status_code == 404
+    client.post(path, {"seat": seat.pk})
+    assert CheckIn.objects.get(seat=seat).publish == "private"
+    assert 'data-testid="unpublish"' not in client.get(rnd.get_absolute_url()).content.decode()

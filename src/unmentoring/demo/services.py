@@ -137,4 +137,4 @@ def _answer(outcome: str, rng: random.Random) -> CheckInAnswer:
     learned = rng.choice(LEARNINGS)
     publish = rng.choices(Publish.values, weights=[4, 3, 3])[0] if learned else Publish.PRIVATE
     return CheckInAnswer(met=Met.YES, minutes=rng.choice(Minutes.values), challenge=rng.choices([1, 2, 3, 4, 5], [1, 2, 4, 5, 3])[0],
-                         learned=learned, shared_url=rng.choice(SHARED) if learned else "", publish=publish)
+                         learned=learned, shared_url=rng.choice(SHARED) if publish == Publish.NAMED else "", publish=publish)

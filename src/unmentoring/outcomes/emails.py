@@ -28,7 +28,7 @@ def report_readers(report: Report, programme) -> list:
 
 
 def report_received_messages(report: Report, programme, round_number: int) -> list[Outgoing]:
-    link = settings.SITE_URL + reverse("admin:outcomes_report_change", args=[report.pk])
+    link = settings.SITE_URL + reverse("console:report", args=[report.pk])
     return [
         Outgoing(
             template=REPORT_RECEIVED,

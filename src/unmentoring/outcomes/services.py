@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from unmentoring.accounts.services import block_add
 from unmentoring.core.errors import ApplicationError
@@ -25,4 +26,14 @@ def report_submit(*, seat: Seat, about: Seat, what_happened: str, block: bool) -
     # Sent once this commits: the organisers at once, and the reporter an acknowledgement.
     messages_queue([*report_received_messages(report, rnd.programme, rnd.number),
                     report_acknowledged_message(report, rnd.programme)])
+    return report
+
+
+@transaction.atomic
+def report_resolve(*, report_id: int, actor, resolved: bool = True) -> Report:
+    """An organiser marks a report dealt with (or not yet); audited."""
+    report = Report.objects.select_for_update().get(pk=report_id)
+    report.resolved_at = timezone.now() if resolved else None
+    report.save(update_fields=["resolved_at"])
+    audit_record(actor=actor, action="report.resolve" if resolved else "report.reopen", subject=f"report:{report.pk}")
     return report

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -168,7 +168,9 @@ def resume(request, token):
 @require_POST
 def membership_digests(request, slug):
     membership = membership_of(person=request.user, slug=slug)
-    wanted = request.POST.get("digests") == "on"
+    if request.POST.get("digests") not in ("on", "off"):
+        return HttpResponseBadRequest("Choose on or off.")
+    wanted = request.POST["digests"] == "on"
     services.membership_set_digests(membership=membership, wanted=wanted)
     messages.success(request, f"You will {'get' if wanted else 'no longer get'} a round-up email after each round of "
                               f"{membership.programme.name}.")

@@ -104,7 +104,7 @@ def round_up_message(seat: Seat, rnd: Round, figures) -> Outgoing:
     """
     return seat_message(
         "round_up", seat, rnd,
-        round_id=rnd.pk,
+        round_id=rnd.pk, seat_id=seat.pk,
         groups=figures.groups, groups_met=figures.groups_met, organisations_connected=figures.organisations_connected,
         challenge_median=figures.challenge_median, challenge_answers=figures.challenge_answers,
         round_up_link=absolute_url("outcomes:round-up", kwargs={"slug": rnd.programme.slug, "number": rnd.number}),
@@ -118,6 +118,11 @@ def round_up(stored: dict) -> Prepared:
     rnd = Round.objects.select_related("programme").filter(pk=stored.get("round_id")).first()
     if rnd is None:
         raise MessageNoLongerApplies("the round is gone")
+    membership = Membership.objects.filter(seats__pk=stored.get("seat_id")).first()
+    if membership is None or membership.status == MembershipStatus.LEFT:
+        raise MessageNoLongerApplies("the member has left the programme")
+    if not membership.digests:
+        raise MessageNoLongerApplies("the member turned round-up emails off")
     published = learnings_published(programme=rnd.programme, round_number=rnd.number)
     learnings = [
         {"text": c.learned, "url": c.shared_url,

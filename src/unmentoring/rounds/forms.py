@@ -12,6 +12,7 @@ YES_FIELDS = ["minutes", "challenge", "learned", "shared_url", "publish"]
 CHECKIN_DEFAULTS = {"met": "", "not_met_reason": "", "not_met_detail": "", "minutes": None, "challenge": None,
                     "learned": "", "shared_url": "", "publish": Publish.PRIVATE}
 NO_FIELDS = ["not_met_reason", "not_met_detail"]
+ANONYMOUS_LINK = "A link to your own post can show who you are: remove it, or publish with your name"
 
 
 def _radios(label, choices, *, required_message, help_text="", coerce=None, **kwargs):
@@ -49,7 +50,7 @@ class CheckInForm(forms.Form):
         required_message="Select whether we may share what you learned",
         help_text="Published learnings appear on the programme's learning feed (a web page and a feed others can "
                   "follow), on the round's round-up and in the round-up email to its members. Named: with your "
-                  "name and organisation. Without my name: nothing that identifies you. Private: only you and the "
+                  "name and organisation. Without my name: nothing that identifies you (so no link either). Private: only you and the "
                   "organisers see it. You can change this until the round closes, and stop publishing at any time.",
     )
 
@@ -71,8 +72,11 @@ class CheckInForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         met = cleaned.get("met")
-        # Answers to the questions of the option not chosen are dropped, not kept half-true.
-        for name in YES_FIELDS if met != Met.YES else NO_FIELDS:
+        # Answers to the questions of the options not chosen are dropped, not kept half-true.
+        chosen = set(self.conditionals["met"].get(met, []))
+        for name in [*YES_FIELDS, *NO_FIELDS]:
+            if name in chosen:
+                continue
             cleaned[name] = self.fields[name].initial if name == "publish" else (None if name in ("minutes", "challenge") else "")
             self.errors.pop(name, None)
         if met == Met.YES:
@@ -82,6 +86,8 @@ class CheckInForm(forms.Form):
                 cleaned["publish"] = Publish.PRIVATE
             if cleaned.get("publish") != Publish.PRIVATE and not cleaned.get("learned") and "learned" not in self.errors:
                 self.add_error("learned", "Write what you learned, or choose to keep it private")
+            if cleaned.get("publish") == Publish.ANONYMOUS and cleaned.get("shared_url"):
+                self.add_error("shared_url", ANONYMOUS_LINK)
         if met == Met.NO:
             if not cleaned.get("not_met_reason") and "not_met_reason" not in self.errors:
                 self.add_error("not_met_reason", "Select what got in the way")

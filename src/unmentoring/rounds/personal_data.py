@@ -58,8 +58,9 @@ def _erase_check_ins(person) -> None:
     """What they wrote goes (and off every public page); whether they met and how much it challenged them
     stay, without them, in the round's figures. Round-up emails that quoted them are made again without
     them if not yet sent, and their kept copies blanked if sent."""
-    quoted = (CheckIn.objects.filter(seat__membership__person=person, publish__in=[Publish.NAMED, Publish.ANONYMOUS])
-              .exclude(learned="").values_list("seat__group__round_id", flat=True))
+    # Any round in which they wrote something: it may have been published when its round-up went out.
+    quoted = (CheckIn.objects.filter(seat__membership__person=person).exclude(learned="")
+              .values_list("seat__group__round_id", flat=True))
     _scrub(Message.objects.filter(template="round_up", context__round_id__in=list(quoted)))
     CheckIn.objects.filter(seat__membership__person=person).update(
         learned="", shared_url="", not_met_detail="", publish=Publish.PRIVATE, updated_at=timezone.now())

@@ -197,6 +197,9 @@ def learnings_published(*, programme, round_number: int | None = None):
     return learnings
 
 
+FEWEST_SCORES_SHOWN = 5  # statistical disclosure control for the public figures
+
+
 @dataclass(frozen=True)
 class RoundFigures:
     groups: int
@@ -204,7 +207,7 @@ class RoundFigures:
     people: int
     checked_in: int
     organisations_connected: int  # distinct pairs of different organisations together in a group that met
-    challenge_median: float | None  # of the members who met and answered
+    challenge_median: float | None  # of the members who met and answered; None with too few to show
     challenge_answers: int
     learnings: int
 
@@ -214,7 +217,8 @@ def round_figures(rnd: Round) -> RoundFigures:
     groups = Group.objects.filter(round=rnd)  # new matches made mid-round are groups too
     met_groups = groups.filter(Exists(CheckIn.objects.filter(seat__group=OuterRef("pk"), met=Met.YES)))
     organisations = defaultdict(set)
-    for group_id, organisation in Seat.objects.filter(group__in=met_groups).values_list("group_id", "organisation"):
+    for group_id, organisation in (Seat.objects.filter(group__in=met_groups).exclude(rematch_outcome=RematchOutcome.REGROUPED)
+                                   .values_list("group_id", "organisation")):
         organisations[group_id].add(" ".join(organisation.casefold().split()))
     links = {pair for orgs in organisations.values() for pair in combinations(sorted(o for o in orgs if o), 2)}
     scores = sorted(CheckIn.objects.filter(seat__group__round=rnd, met=Met.YES, challenge__isnull=False)
@@ -226,7 +230,8 @@ def round_figures(rnd: Round) -> RoundFigures:
         people=seats.count(),
         checked_in=CheckIn.objects.filter(seat__group__round=rnd).count(),
         organisations_connected=len(links),
-        challenge_median=statistics.median(scores) if scores else None,
+        # Public: fewer answers than this could give away someone's own score.
+        challenge_median=statistics.median(scores) if len(scores) >= FEWEST_SCORES_SHOWN else None,
         challenge_answers=len(scores),
         learnings=learnings_published(programme=rnd.programme, round_number=rnd.number).count(),
     )

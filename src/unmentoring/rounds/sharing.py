@@ -25,7 +25,7 @@ def share_post(checkin: CheckIn) -> SharePost | None:
     programme = checkin.seat.group.round.programme
     feed = absolute_url("outcomes:learning", kwargs={"slug": programme.slug})
     tail = " ".join(part for part in (programme.hashtag, feed) if part)
-    room = POST_LIMIT - len(tail) - 1
+    room = max(POST_LIMIT - len(tail) - 1, 40)  # a very long site address makes a longer post, never an empty one
     learned = " ".join(checkin.learned.split())
     if len(learned) > room:
         learned = learned[: room - 1].rstrip() + "…"

@@ -24,7 +24,7 @@ def detail(request, slug, number):
     groups = seats_of(person=request.user, rnd=rnd) if request.user.is_authenticated else []
     return render(request, "rounds/detail.html", {
         "round": rnd, "programme": rnd.programme, "my_groups": groups,
-        "group_count": rnd.groups.filter(is_rematch=False).count() if rnd.seed_revealed else None,
+        "group_count": rnd.groups.count() if rnd.seed_revealed else None,  # new matches too, as the round-up
         "figures": round_figures(rnd) if rnd.state == RoundState.CLOSED else None,
     })
 
@@ -93,6 +93,20 @@ def rematch_signed_in(request, slug, number):
         messages.error(request, str(error))
         return redirect(rnd)
     return render(request, "rounds/rematch_done.html", {"seat": seat})
+
+
+@login_required
+@require_POST
+def unpublish_signed_in(request, slug, number):
+    """From the round page, signed in, whenever: take my learning off every public page."""
+    rnd = round_get(slug=slug, number=number)
+    seat_id = request.POST.get("seat", "")
+    seat = get_object_or_404(Seat, group__round=rnd, membership__person=request.user,
+                             pk=int(seat_id) if seat_id.isascii() and seat_id.isdigit() else 0)
+    if hasattr(seat, "checkin"):
+        checkin_unpublish(seat_id=seat.pk)
+    messages.success(request, "What you learned is no longer published.")
+    return redirect(rnd)
 
 
 @require_http_methods(["GET", "POST"])

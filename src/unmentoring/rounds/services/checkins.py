@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
 
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.services import audit_record
-from unmentoring.rounds.enums import Met, NotMetReason, Publish, RoundState
-from unmentoring.rounds.models import CheckIn, Seat
+from unmentoring.notifications.enums import MessageStatus
+from unmentoring.notifications.models import Message
+from unmentoring.rounds.enums import Met, Minutes, NotMetReason, Publish, RoundState
+from unmentoring.rounds.models import CheckIn, Round, Seat
 
 
 @dataclass(frozen=True)
@@ -31,20 +34,35 @@ class CheckInAnswer:
         wrong = []
         if self.met not in Met.values:
             wrong.append("Choose whether you met.")
-        if self.not_met_reason and self.not_met_reason not in NotMetReason.values:
+        if self.met != Met.NO and (self.not_met_reason or self.not_met_detail):
+            wrong.append("What got in the way is only for those who did not meet.")
+        if self.met != Met.YES and (self.minutes is not None or self.challenge is not None or self.learned
+                                    or self.shared_url or self.publish != Publish.PRIVATE):
+            wrong.append("How it went is only for those who met.")
+        if self.met == Met.NO and self.not_met_reason not in NotMetReason.values:
             wrong.append("Choose what got in the way.")
-        if self.challenge is not None and not 1 <= self.challenge <= 5:
+        if self.met == Met.YES and self.challenge not in range(1, 6):
             wrong.append("Challenge must be from 1 to 5.")
+        if self.minutes is not None and self.minutes not in Minutes.values:
+            wrong.append("Minutes must be 15, 30, 45 or 60.")
+        if len(self.not_met_detail) > 200 or len(self.learned) > 1000 or len(self.shared_url) > 500:
+            wrong.append("An answer is too long.")
+        if self.shared_url and urlsplit(self.shared_url).scheme not in ("http", "https"):
+            wrong.append("The link must start with https:// or http://.")
         if self.publish not in Publish.values:
             wrong.append("Choose whether we may share what you learned.")
         if self.publish != Publish.PRIVATE and not self.learned:
             wrong.append("There is nothing to publish: write what you learned.")
+        if self.publish == Publish.ANONYMOUS and self.shared_url:
+            wrong.append("A link can show who you are: it cannot be published without your name.")
         return wrong
 
 
 def _seat_of_open_round(seat_id: int) -> Seat:
-    seat = Seat.objects.select_related("group__round").select_for_update(of=("self",)).get(pk=seat_id, membership__isnull=False)
-    state = seat.group.round.state
+    # The round's row is locked, as round_close locks it: an answer cannot slip in after the close.
+    round_id = Seat.objects.filter(pk=seat_id, membership__isnull=False).values_list("group__round_id", flat=True).get()
+    state = Round.objects.select_for_update().values_list("state", flat=True).get(pk=round_id)
+    seat = Seat.objects.select_related("group__round").get(pk=seat_id)
     if state == RoundState.CLOSED:
         raise ApplicationError("This round has closed, so its answers can no longer change.")
     if state != RoundState.DRAWN:
@@ -69,7 +87,15 @@ def checkin_unpublish(*, seat_id: int) -> CheckIn:
         if checkin.publish != Publish.PRIVATE:
             checkin.publish = Publish.PRIVATE
             checkin.save(update_fields=["publish", "updated_at"])
+            round_ups_rerender(round_id=checkin.seat.group.round_id)
         return checkin
+
+
+def round_ups_rerender(*, round_id: int) -> int:
+    """Round-up emails still waiting to go are written again when sent, with the learnings as they are now
+    (one that failed once and waits to be retried was already written)."""
+    return Message.objects.filter(template="round_up", status=MessageStatus.QUEUED, context__round_id=round_id,
+                                  rendered_at__isnull=False).update(rendered_at=None)
 
 
 def checkin_hide(*, checkin_id: int, actor, hidden: bool = True) -> CheckIn:
@@ -78,5 +104,6 @@ def checkin_hide(*, checkin_id: int, actor, hidden: bool = True) -> CheckIn:
         checkin = CheckIn.objects.select_for_update().get(pk=checkin_id)
         checkin.hidden_at = timezone.now() if hidden else None
         checkin.save(update_fields=["hidden_at", "updated_at"])
+        round_ups_rerender(round_id=checkin.seat.group.round_id)
         audit_record(actor=actor, action="checkin.hide" if hidden else "checkin.unhide", subject=f"checkin:{checkin.pk}")
         return checkin

@@ -238,9 +238,10 @@ def round_send_checkins(*, round_id: int, now: datetime | None = None) -> int:
         rnd = _take_step(round_id, "checkin_sent_at", state=RoundState.DRAWN, now=now)
         if rnd is None:
             return 0
-        # Members who have answered already (from the round page, or early) are not asked again.
+        # Members who have answered already (from the round page, or early) are not asked again, except
+        # those who said they had arranged to meet: did they?
         return messages_queue(emails.seat_message("checkin_request", seat, rnd)
-                              for seat in _seats_to_message(rnd, Q(checkin__isnull=True)))
+                              for seat in _seats_to_message(rnd, Q(checkin__isnull=True) | Q(checkin__met=Met.PLANNED)))
 
 
 # --- Closing and silent members --------------------------------------------
