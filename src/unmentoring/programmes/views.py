@@ -135,18 +135,26 @@ def _membership_from(link, token: str) -> Membership | None:
     return Membership.objects.select_related("programme").filter(pk=membership_id).first() if membership_id else None
 
 
-@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no cookies or token
+def _one_click(request, token, *, link, act, done: str, page: str, said: str):
+    """An RFC 8058 one-click link (unsubscribe, no more round-ups): a page with a button on GET; the change
+    on POST, from that button or from a mail client's POST of "List-Unsubscribe=One-Click" (no cookie, no
+    CSRF token: the views are csrf_exempt), which gets ``said`` as plain text."""
+    membership = _membership_from(link, token)
+    if membership is None:
+        return bad_link(request, "This link is not valid.")
+    if request.method == "POST":
+        membership = act(membership)
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse(said, content_type="text/plain")
+        return render(request, done, {"membership": membership})
+    return render(request, page, {"membership": membership, "token": token})
+
+
+@csrf_exempt  # RFC 8058 (see _one_click)
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    membership = _membership_from(UNSUBSCRIBE, token)
-    if membership is None:
-        return bad_link(request, "This unsubscribe link is not valid.")
-    if request.method == "POST":
-        services.membership_leave(membership=membership)
-        if request.POST.get("List-Unsubscribe") == "One-Click":
-            return HttpResponse("Unsubscribed.", content_type="text/plain")
-        return render(request, "programmes/unsubscribe_done.html", {"membership": membership})
-    return render(request, "programmes/unsubscribe.html", {"membership": membership, "token": token})
+    return _one_click(request, token, link=UNSUBSCRIBE, act=lambda m: services.membership_leave(membership=m),
+                      done="programmes/unsubscribe_done.html", page="programmes/unsubscribe.html", said="Unsubscribed.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,16 +185,11 @@ def membership_digests(request, slug):
     return redirect("site:account")
 
 
-@csrf_exempt  # also the round-up's RFC 8058 one-click List-Unsubscribe: mail clients POST with no cookies
+@csrf_exempt  # the round-up's RFC 8058 List-Unsubscribe (see _one_click)
 @require_http_methods(["GET", "POST"])
 def digests_off(request, token):
-    """The "no more round-up emails" link in a round-up: a button on GET, the change on POST."""
-    membership = _membership_from(DIGESTS_OFF, token)
-    if membership is None:
-        return bad_link(request, "This link is not valid.")
-    if request.method == "POST":
-        membership = services.membership_set_digests(membership=membership, wanted=False)
-        if request.POST.get("List-Unsubscribe") == "One-Click":
-            return HttpResponse("No more round-up emails.", content_type="text/plain")
-        return render(request, "programmes/digests_off_done.html", {"membership": membership})
-    return render(request, "programmes/digests_off.html", {"membership": membership, "token": token})
+    """The "no more round-up emails" link in a round-up."""
+    return _one_click(request, token, link=DIGESTS_OFF,
+                      act=lambda m: services.membership_set_digests(membership=m, wanted=False),
+                      done="programmes/digests_off_done.html", page="programmes/digests_off.html",
+                      said="No more round-up emails.")
