@@ -251,3 +251,15 @@ def test_from_the_round_page_a_signed_in_member_can_stop_publishing_long_after_t
     client.post(path, {"seat": seat.pk})
     assert CheckIn.objects.get(seat=seat).publish == "private"
     assert 'data-testid="unpublish"' not in client.get(rnd.get_absolute_url()).content.decode()
+
+
+def test_the_account_and_round_pages_link_to_the_check_in_while_the_round_is_open(client, seat):
+    client.force_login(seat.membership.person)
+    expected = seat_link(CHECKIN, "rounds:checkin", seat.pk)
+    for path in ("/account/", seat.group.round.get_absolute_url()):
+        page = client.get(path).content.decode()
+        assert f'href="{expected}"' in page and "Check in: did you meet?" in page, path
+    checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="planned"))
+    assert "Change your check-in" in client.get("/account/").content.decode()
+    rounds_advance(now=seat.group.round.close_at)
+    assert expected not in client.get("/account/").content.decode()

@@ -4,7 +4,8 @@ from django.shortcuts import render
 
 from unmentoring.accounts.selectors import blocks_made
 from unmentoring.programmes.selectors import memberships_of, programme_get, programmes_listed
-from unmentoring.rounds.selectors import latest_rounds_of, learnings_published, people_grouped_with, rounds_of
+from unmentoring.rounds.enums import RoundState
+from unmentoring.rounds.selectors import latest_rounds_of, learnings_published, people_grouped_with, rounds_of, seats_of
 
 
 def home(request):
@@ -42,6 +43,9 @@ def account(request):
     latest = latest_rounds_of(person=request.user)
     for membership in memberships:
         membership.latest_round = latest.get(membership.programme_id)
+        # While a round is open, its check-in is one click from here too.
+        open_round = membership.latest_round if membership.latest_round and membership.latest_round.state == RoundState.DRAWN else None
+        membership.checkins = seats_of(person=request.user, rnd=open_round) if open_round else []
     # A blocked person is named only if they were in one of this person's groups (how else would they know them?).
     known = people_grouped_with(person=request.user)
     blocks = [{"pk": block.pk, "name": block.blocked.full_name if block.blocked_id in known else "Someone you reported"}
