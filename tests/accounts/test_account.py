@@ -32,7 +32,7 @@ def test_a_member_can_change_their_name_and_bad_names_are_explained(client, sign
     response = client.post(reverse("accounts:details"), {"full_name": "n" * 121})
     assert response.context["form"].errors["full_name"] == ["Full name must be 120 characters or fewer"]
     response = client.post(reverse("accounts:details"), {"full_name": "Ada\nLovelace"})
-    assert response.context["form"].errors["full_name"] == ["Full name must not include line breaks or hidden characters"]
+    assert response.context["form"].errors["full_name"] == ["Full name must not include line breaks or hidden characters (it has a line break)"]
     assert client.post(reverse("accounts:details"), {"full_name": "Ada Lovelace"}).status_code == 302
     signed_in.person.refresh_from_db()
     assert signed_in.person.full_name == "Ada Lovelace"

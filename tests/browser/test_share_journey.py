@@ -63,7 +63,7 @@ def test_a_member_checks_in_from_the_email_shares_and_finds_it_in_the_feed_and_r
     page.goto(link)
     check(page, "form")
     assert page.get_by_role("radio", name="Yes").is_checked()
-    reveal_for_no = page.get_by_label("Tell us more (optional)")
+    reveal_for_no = page.get_by_label("Tell us more")
     assert reveal_for_no.is_visible() == (not page.javascript_enabled)  # with JavaScript, only "yes"'s questions
 
     page.get_by_test_id("checkin-submit").click()  # "yes" with nothing else answered
@@ -74,7 +74,7 @@ def test_a_member_checks_in_from_the_email_shares_and_finds_it_in_the_feed_and_r
 
     page.get_by_role("radio", name="About 45 minutes").check()
     page.get_by_role("radio", name=re.compile("^4")).check()
-    page.get_by_label("What did you learn, or what will you do differently? (optional)").fill(LEARNED)
+    page.get_by_label("What did you learn, or what will you do differently?").fill(LEARNED)
     page.get_by_role("radio", name="Publish it with my name and organisation").check()
     page.get_by_test_id("checkin-submit").click()
     assert page.get_by_test_id("checkin-done").is_visible()
@@ -100,7 +100,7 @@ def test_a_member_checks_in_from_the_email_shares_and_finds_it_in_the_feed_and_r
     _, link = email_link(page, private, "How did it go?", "met=yes")
     page.goto(link)
     page.get_by_role("radio", name=re.compile("^2")).check()
-    page.get_by_label("What did you learn, or what will you do differently? (optional)").fill(PRIVATE)
+    page.get_by_label("What did you learn, or what will you do differently?").fill(PRIVATE)
     page.get_by_test_id("checkin-submit").click()
     assert page.get_by_test_id("checkin-done").is_visible()
 
@@ -122,7 +122,7 @@ def test_after_the_round_a_member_unpublishes_turns_off_round_ups_and_removes_a_
     _, link = email_link(page, person, "How did it go?", "met=yes")
     page.goto(link)
     page.get_by_role("radio", name=re.compile("^5")).check()
-    page.get_by_label("What did you learn, or what will you do differently? (optional)").fill(LEARNED)
+    page.get_by_label("What did you learn, or what will you do differently?").fill(LEARNED)
     page.get_by_role("radio", name="Publish it without my name").check()
     page.get_by_test_id("checkin-submit").click()
     block_add(blocker=person, blocked=partner)

@@ -25,7 +25,7 @@ def test_reporting_a_concern_records_it_and_can_block(client, weekly, members):
     bad = client.post(link, {"about": other.pk, "what_happened": "x" * 2001})
     assert bad.context["form"].errors["what_happened"] == ["What happened must be 2000 characters or fewer"]
     bad = client.post(link, {"about": other.pk, "what_happened": "It was \u202egnissarah\u202c"})
-    assert bad.context["form"].errors["what_happened"] == ["What happened must not include hidden characters"]
+    assert bad.context["form"].errors["what_happened"] == ["What happened must not include hidden characters (it has U+202E (right-to-left override))"]
     assert Report.objects.count() == 0
 
     response = client.post(link, {"about": other.pk, "what_happened": "A sales pitch for their product.", "block": "on"})

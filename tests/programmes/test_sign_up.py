@@ -104,14 +104,14 @@ def test_international_phone_numbers_are_accepted_in_international_format(client
         ("role", "", "Enter your job role"),
         ("happy_to_talk_about", "h" * 201, "Happy to talk about must be 200 characters or fewer"),
         # A name that would make the confirmation email we send to the address read like someone else's message.
-        ("full_name", "Ada\r\nYour account is locked: call 0800 000 000", "Full name must not include line breaks or hidden characters"),
-        ("full_name", "Ada \u202eecalevol", "Full name must not include line breaks or hidden characters"),  # reads "lovelace"
-        ("full_name", "\u200b\u200b", "Full name must not include line breaks or hidden characters"),
+        ("full_name", "Ada\r\nYour account is locked: call 0800 000 000", "Full name must not include line breaks or hidden characters (it has a line break)"),
+        ("full_name", "Ada \u202eecalevol", "Full name must not include line breaks or hidden characters (it has U+202E (right-to-left override))"),  # reads "lovelace"
+        ("full_name", "\u200b\u200b", "Full name must not include line breaks or hidden characters (it has U+200B (zero width space))"),
         ("full_name", "\u0301 \u0301", "Full name must include letters or numbers"),
-        ("organisation", "Leeds\x00City", "Organisation must not include line breaks or hidden characters"),
-        ("role", "Devel\u2028oper", "Job role must not include line breaks or hidden characters"),
-        ("video_handle", "ada\u200e.zoom", "Video-call address or username must not include line breaks or hidden characters"),
-        ("happy_to_talk_about", "APIs\u202a", "Happy to talk about must not include hidden characters"),
+        ("organisation", "Leeds\x00City", "Organisation must not include line breaks or hidden characters (it has U+0000)"),
+        ("role", "Devel\u2028oper", "Job role must not include line breaks or hidden characters (it has a line break)"),
+        ("video_handle", "ada\u200e.zoom", "Video-call address or username must not include line breaks or hidden characters (it has U+200E (left-to-right mark))"),
+        ("happy_to_talk_about", "APIs\u202a", "Happy to talk about must not include hidden characters (it has U+202A (left-to-right embedding))"),
         ("agree_rules", "", "Select to agree to the programme rules"),
         ("agree_sharing", "", "Select to agree to share your contact details with your matches"),
     ],

@@ -10,6 +10,7 @@ from tests.rounds.helpers import drawn_round, link_in
 from unmentoring.core.errors import ApplicationError
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
+from unmentoring.programmes.services import membership_leave
 from unmentoring.rounds.links import CHECKIN, REMATCH, seat_link
 from unmentoring.rounds.models import CheckIn, Seat
 from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
@@ -39,7 +40,7 @@ def _request_message(seat):
 
 def test_a_full_yes_is_recorded_field_by_field_as_the_contract_says(client, seat):
     response = client.post(_path(seat), A_YES)
-    assert response.status_code == 200
+    assert response.status_code == 302
     checkin = CheckIn.objects.get(seat=seat)
     assert {name: getattr(checkin, name) for name in A_YES} == {
         "met": "yes", "minutes": 45, "challenge": 4, "learned": "Councils can share one design system.",
@@ -99,7 +100,7 @@ def test_every_follow_up_question_is_on_the_page_without_javascript(client, seat
     ({"met": "no", "not_met_reason": "aliens"}, "not_met_reason", "Select what got in the way"),
     ({"met": "no", "not_met_reason": "other"}, "not_met_detail", "Tell us what got in the way"),
     ({"met": "no", "not_met_reason": "other", "not_met_detail": "x" * 201}, "not_met_detail",
-     "Tell us more must be 200 characters or fewer"),
+     "What got in the way must be 200 characters or fewer"),
 ])
 def test_bad_answers_are_explained_where_they_are_and_nothing_is_written(client, seat, data, field, error):
     response = client.post(_path(seat), data)
@@ -182,10 +183,11 @@ def test_the_service_refuses_what_the_form_would_not_let_through(seat):
 def test_the_share_step_offers_a_short_post_with_the_hashtag_and_the_feed_and_plain_share_links(client, seat, weekly):
     weekly.hashtag = "#localgovdigital"
     weekly.save()
-    response = client.post(_path(seat), {**A_YES, "learned": "word " * 150, "shared_url": ""})
+    client.post(_path(seat), {**A_YES, "learned": "word " * 150, "shared_url": ""})
+    response = client.get(_path(seat) + "?saved=1")
     share = response.context["share"]
     assert len(share.text) <= 280
-    assert share.text.endswith(f"#localgovdigital http://127.0.0.1:8000/programmes/{weekly.slug}/learning/")
+    assert share.text.endswith(f"#localgovdigital http://127.0.0.1:8000/programmes/{weekly.slug}/learning/{CheckIn.objects.get().pk}/")
     assert [network for network, _ in share.links] == ["Mastodon", "Bluesky", "LinkedIn", "X"]
     page = response.content.decode()
     assert all(src.startswith("/static/") for src in re.findall(r'<script[^>]*src="([^"]+)"', page))  # no third party
@@ -205,7 +207,7 @@ def test_planned_drops_every_follow_up_and_planned_members_are_asked_again_at_th
     seat = Seat.objects.filter(group__round=rnd).order_by("pk").first()
     checkin_path = seat_link(CHECKIN, "rounds:checkin", seat.pk).split(":8000")[-1]
     response = client.post(checkin_path, {**A_YES, "met": "planned", "not_met_reason": "aliens", "not_met_detail": "x" * 300})
-    assert response.status_code == 200 and 'data-testid="checkin-done"' in response.content.decode()
+    assert response.status_code == 302 and response["Location"].endswith("?saved=1")
     checkin = CheckIn.objects.get(seat=seat)
     assert (checkin.met, checkin.not_met_reason, checkin.not_met_detail, checkin.challenge, checkin.learned) == (
         "planned", "", "", None, "")
@@ -224,7 +226,7 @@ def test_an_anonymous_learning_cannot_carry_a_link_that_could_name_its_member(cl
 
 
 @pytest.mark.parametrize(("answer", "words"), [
-    (CheckInAnswer(met="yes", challenge=3, shared_url="javascript:alert(1)"), "must start with https"),
+    (CheckInAnswer(met="yes", challenge=3, shared_url="javascript:alert(1)"), "starts with https"),
     (CheckInAnswer(met="yes", challenge=3, minutes=20), "15, 30, 45 or 60"),
     (CheckInAnswer(met="yes", challenge=3, learned="x" * 1001), "too long"),
     (CheckInAnswer(met="yes"), "from 1 to 5"),
@@ -263,3 +265,46 @@ def test_the_account_and_round_pages_link_to_the_check_in_while_the_round_is_ope
     assert "Change your check-in" in client.get("/account/").content.decode()
     rounds_advance(now=seat.group.round.close_at)
     assert expected not in client.get("/account/").content.decode()
+
+
+@pytest.mark.parametrize(("url", "error"), [
+    ("https://example.org/\u202egnp.exe", "The link must not include spaces or hidden characters (it has U+202E (right-to-left override))"),
+    ("https://exa\u200bmple.org/", "The link must not include spaces or hidden characters (it has U+200B (zero width space))"),
+    ("https://gov.uk@evil.example/", "Enter the link without a name or password before the address"),
+])
+def test_a_link_that_could_mislead_its_reader_is_refused(client, seat, url, error):
+    response = client.post(_path(seat), {**A_YES, "shared_url": url})
+    assert response.context["form"].errors["shared_url"] == [error]
+    with pytest.raises(ApplicationError):
+        checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="yes", challenge=3, shared_url=url))
+    assert CheckIn.objects.count() == 0
+
+
+def test_the_service_refuses_hidden_characters_that_did_not_come_through_the_form(seat):
+    with pytest.raises(ApplicationError, match="hidden characters"):
+        checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="yes", challenge=3, learned="a\x0bb"))
+
+
+def test_an_emailed_start_wins_over_the_saved_answer_and_a_reload_sends_nothing_again(client, seat):
+    path = _path(seat)
+    response = client.post(path, {"met": "planned"})
+    assert response.status_code == 302 and response["Location"] == f"{path}?saved=1"
+    done = client.get(response["Location"])
+    assert 'data-testid="checkin-done"' in done.content.decode()
+    assert sorted(_checked(client.get(f"{path}?met=yes").content.decode())) == [("met", "yes"), ("publish", "private")]
+    assert sorted(_checked(client.get(path).content.decode())) == [("met", "planned"), ("publish", "private")]
+
+
+def test_a_member_who_has_left_cannot_check_in(client, seat):
+    path = _path(seat)
+    membership_leave(membership=seat.membership)
+    assert client.get(path).status_code == 409
+    assert client.post(path, A_YES).status_code == 409
+    assert CheckIn.objects.count() == 0
+
+
+def test_the_share_post_links_to_a_published_learnings_own_page(client, seat, weekly):
+    client.post(_path(seat), {**A_YES, "shared_url": ""})
+    checkin = CheckIn.objects.get()
+    share = client.get(_path(seat) + "?saved=1").context["share"]
+    assert share.text.endswith(f"/programmes/{weekly.slug}/learning/{checkin.pk}/")

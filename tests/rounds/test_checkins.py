@@ -33,7 +33,7 @@ def test_the_check_in_link_records_an_answer_without_sign_in(client, weekly, mem
     assert client.post(link, {}).context["form"].errors["met"] == ["Select whether you met"]
     assert client.post(link, {"met": "maybe"}).context["form"].errors["met"] == ["Select whether you met"]
     assert CheckIn.objects.count() == 0
-    assert client.post(link, {"met": "yes"}).status_code == 200
-    assert client.post(link, {"met": "planned"}).status_code == 200
+    assert client.post(link, {"met": "yes"}).status_code == 200  # shown again: how much did it challenge you?
+    assert client.post(link, {"met": "planned"}).status_code == 302
     assert list(CheckIn.objects.values_list("met", flat=True)) == ["planned"]
     assert client.post(link[:-3] + "xyz/", {"met": "yes"}).status_code == 400

@@ -111,9 +111,15 @@ class GovukDateInput(forms.MultiWidget):
         return f"{id_}_day" if id_ else ""
 
 
-# Format characters real text needs: zero-width non-joiner and joiner (Persian, Indic scripts, emoji).
-_JOINERS = {"\u200c", "\u200d"}
+# Format characters real text needs: zero-width non-joiner and joiner (Persian, Indic scripts, emoji),
+# the soft hyphen, and the tag characters of flag emoji such as Wales's and Scotland's.
+_JOINERS = {"\u200c", "\u200d", "\u00ad"}
+_EMOJI_TAGS = range(0xE0020, 0xE0080)
+# In longer text (a textarea): tabs, and the left-to-right and right-to-left marks mixed scripts need.
+# Never the overrides and isolates that reorder what a reader sees.
+_MULTILINE_ALLOWED = {"\n", "\t", "\u200e", "\u200f"}
 _VISIBLE = ("L", "N", "P", "S")  # letters, numbers, punctuation, symbols
+_LINE_BREAKS = {"\n", "\r", "\u2028", "\u2029", "\x0b", "\x0c", "\x85"}
 
 
 def plain_text(value: str, *, multiline: bool = False) -> tuple[str, str | None]:
@@ -121,21 +127,37 @@ def plain_text(value: str, *, multiline: bool = False) -> tuple[str, str | None]
 
     Returns ``(text, problem)``: ``problem`` is None, ``"hidden"`` (control or format characters:
     line breaks where there should be none, bidirectional overrides, zero-width spaces…) or
-    ``"invisible"`` (nothing a reader would see).
+    ``"invisible"`` (nothing a reader would see). A byte-order mark pasted at the start is dropped.
     """
-    text = unicodedata.normalize("NFC", value)
+    text = unicodedata.normalize("NFC", value).removeprefix("\ufeff")
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    allowed = {"\n"} if multiline else set()
-    for char in text:
-        category = unicodedata.category(char)
-        if char in allowed or char in _JOINERS:
-            continue
-        if category in ("Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"):
-            return text, "hidden"
+    if hidden_character(text, multiline=multiline) is not None:
+        return text, "hidden"
     if not any(unicodedata.category(char)[0] in _VISIBLE for char in text):
         return text, "invisible"
     return text, None
+
+
+def hidden_character(text: str, *, multiline: bool = False) -> str | None:
+    """The first character of ``text`` a reader would not see (or that reorders what they see), or None."""
+    allowed = _MULTILINE_ALLOWED if multiline else set()
+    for char in text:
+        if char in allowed or char in _JOINERS or ord(char) in _EMOJI_TAGS:
+            continue
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"):
+            return char
+    return None
+
+
+def describe_character(char: str) -> str:
+    """How an error message names a hidden character: "a line break", "a tab" or "U+202E (right-to-left override)"."""
+    if char in _LINE_BREAKS:
+        return "a line break"
+    if char == "\t":
+        return "a tab"
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} ({name.lower()})" if name else f"U+{ord(char):04X}"
 
 
 class PlainTextField(forms.CharField):
@@ -160,7 +182,10 @@ class PlainTextField(forms.CharField):
         text, problem = plain_text(value, multiline=self.multiline)
         if problem:
             label = str(self.label).removesuffix(" (optional)").rstrip("?") if self.label else "This field"
-            raise ValidationError(self.error_messages[problem], code=problem, params={"label": label})
+            message = self.error_messages[problem]
+            if problem == "hidden":  # say which, so that someone who pasted it can find it
+                message += f" (it has {describe_character(hidden_character(text, multiline=self.multiline))})"
+            raise ValidationError(message, code=problem, params={"label": label})
         return text.strip()
 
 

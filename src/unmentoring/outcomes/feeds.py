@@ -14,6 +14,13 @@ from unmentoring.rounds.enums import Publish
 from unmentoring.rounds.selectors import learnings_published
 
 FEED_ENTRIES = 50
+# Characters XML 1.0 cannot carry: one learning that somehow holds one (the admin edits text freely)
+# must not take the whole feed down.
+_NOT_XML = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
+
+
+def _xml_safe(text: str) -> str:
+    return text.translate(_NOT_XML)
 
 
 class LearningFeed(Feed):
@@ -38,7 +45,7 @@ class LearningFeed(Feed):
         return learnings_published(programme=programme)[:FEED_ENTRIES]
 
     def item_title(self, checkin):
-        text = " ".join(checkin.learned.split())
+        text = " ".join(_xml_safe(checkin.learned).split())
         return f"Round {checkin.seat.group.round.number}: {text[:80]}{'…' if len(text) > 80 else ''}"
 
     def author_name(self, programme):
@@ -47,7 +54,7 @@ class LearningFeed(Feed):
 
     def item_description(self, checkin):
         # Atom's summary is typed html: what a member wrote is text, so it is escaped, never markup.
-        text = linebreaksbr(checkin.learned)  # escapes, then turns line breaks into <br>
+        text = linebreaksbr(_xml_safe(checkin.learned))  # escapes, then turns line breaks into <br>
         if checkin.shared_url:
             text += f'<br><a href="{escape(checkin.shared_url)}" rel="nofollow ugc">What they shared</a>'
         return text

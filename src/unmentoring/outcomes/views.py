@@ -1,4 +1,4 @@
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
@@ -22,7 +22,13 @@ def learning(request, slug):
     if chosen and not (chosen.isascii() and chosen.isdigit() and int(chosen) in rounds):
         raise Http404("No such round.")
     learnings = learnings_published(programme=programme, round_number=int(chosen) if chosen else None)
-    page = Paginator(learnings, LEARNINGS_PER_PAGE).get_page(request.GET.get("page"))
+    asked = request.GET.get("page", "1")
+    if not (asked.isascii() and asked.isdigit()):
+        raise Http404("No such page.")
+    try:
+        page = Paginator(learnings, LEARNINGS_PER_PAGE).page(int(asked))
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
     return render(request, "outcomes/learning.html", {
         "programme": programme, "page": page, "rounds": rounds, "chosen": int(chosen) if chosen else None,
     })

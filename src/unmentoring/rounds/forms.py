@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 from django import forms
 
-from unmentoring.core.forms import GovukRadioSelect, PlainTextField
+from unmentoring.core.forms import GovukRadioSelect, PlainTextField, describe_character, hidden_character
 from unmentoring.rounds.enums import Challenge, Met, Minutes, NotMetReason, Publish
 
 # The check-in's fields and values are a public contract (README "The check-in"): one-click starts in the
@@ -13,6 +13,18 @@ CHECKIN_DEFAULTS = {"met": "", "not_met_reason": "", "not_met_detail": "", "minu
                     "learned": "", "shared_url": "", "publish": Publish.PRIVATE}
 NO_FIELDS = ["not_met_reason", "not_met_detail"]
 ANONYMOUS_LINK = "A link to your own post can show who you are: remove it, or publish with your name"
+
+
+def link_problem(url: str) -> str | None:
+    """What is wrong with a link a member shares, in words for them; None if nothing."""
+    if (char := hidden_character(url)) is not None or (char := next((c for c in url if c.isspace()), None)):
+        return f"The link must not include spaces or hidden characters (it has {describe_character(char)})"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "Enter a link that starts with https:// or http://"
+    if "@" in parts.netloc:
+        return "Enter the link without a name or password before the address"
+    return None
 
 
 def _radios(label, choices, *, required_message, help_text="", coerce=None, **kwargs):
@@ -26,17 +38,23 @@ class CheckInForm(forms.Form):
     met = _radios("Did you meet?", Met.choices, required_message="Select whether you met")
     not_met_reason = _radios("What got in the way?", NotMetReason.choices, required=False,
                              required_message="Select what got in the way")
-    not_met_detail = PlainTextField(label="Tell us more (optional)", required=False, max_length=200,
-                                    error_messages={"max_length": "Tell us more must be 200 characters or fewer"})
+    not_met_detail = PlainTextField(
+        label="Tell us more", required=False, max_length=200, help_text='Needed if you chose "Something else".',
+        error_messages={"max_length": "What got in the way must be 200 characters or fewer",
+                        "hidden": "What got in the way must not include line breaks or hidden characters",
+                        "invisible": "Tell us what got in the way"})
     minutes = _radios("About how long did you talk?", Minutes.choices, coerce=int, required=False,
                       required_message="Select about how long you talked")
     challenge = _radios("Did the conversation challenge or change your thinking?", Challenge.choices, coerce=int,
                         required=False, required_message="Select how much the conversation challenged your thinking")
     learned = PlainTextField(
-        label="What did you learn, or what will you do differently? (optional)", required=False, max_length=1000,
+        label="What did you learn, or what will you do differently?", required=False, max_length=1000,
         multiline=True, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A sentence or two is plenty. 1000 characters at most.",
-        error_messages={"max_length": "What you learned must be 1000 characters or fewer"},
+        help_text="Needed if you want it published (the next question). A sentence or two is plenty; 1000 "
+                  "characters at most.",
+        error_messages={"max_length": "What you learned must be 1000 characters or fewer",
+                        "hidden": "What you learned must not include hidden characters",
+                        "invisible": "What you learned must include letters or numbers"},
     )
     shared_url = forms.URLField(
         label="Link to what you shared (optional)", required=False, max_length=500, assume_scheme="https",
@@ -65,8 +83,8 @@ class CheckInForm(forms.Form):
 
     def clean_shared_url(self):
         url = self.cleaned_data["shared_url"]
-        if url and urlsplit(url).scheme not in ("http", "https"):
-            raise forms.ValidationError("Enter a link that starts with https:// or http://")
+        if url and (problem := link_problem(url)):
+            raise forms.ValidationError(problem)
         return url
 
     def clean(self):

@@ -23,7 +23,9 @@ def share_post(checkin: CheckIn) -> SharePost | None:
     if not checkin.learned:
         return None
     programme = checkin.seat.group.round.programme
-    feed = absolute_url("outcomes:learning", kwargs={"slug": programme.slug})
+    # A published learning's own page; otherwise the programme's feed.
+    feed = (absolute_url("outcomes:learning-entry", kwargs={"slug": programme.slug, "pk": checkin.pk})
+            if checkin.is_published else absolute_url("outcomes:learning", kwargs={"slug": programme.slug}))
     tail = " ".join(part for part in (programme.hashtag, feed) if part)
     room = max(POST_LIMIT - len(tail) - 1, 40)  # a very long site address makes a longer post, never an empty one
     learned = " ".join(checkin.learned.split())

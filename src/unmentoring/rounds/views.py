@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.views import bad_link
+from unmentoring.programmes.enums import MembershipStatus
 from unmentoring.programmes.models import Membership
 from unmentoring.rounds.calendar import calendar_file
 from unmentoring.rounds.enums import Met, RoundState
@@ -30,11 +31,10 @@ def detail(request, slug, number):
 
 
 def _checkin_initial(request, existing: CheckIn | None) -> dict:
-    """The form as the member left it, or pre-filled by a one-click start in the email (?met=yes)."""
-    if existing is not None:
-        return {name: getattr(existing, name) for name in CheckInForm.base_fields}
+    """The form as the member left it, with a one-click start from the email (?met=yes) chosen over it."""
+    initial = {name: getattr(existing, name) for name in CheckInForm.base_fields} if existing is not None else {}
     met = request.GET.get("met", "")
-    return {"met": met} if met in Met.values else {}
+    return {**initial, "met": met} if met in Met.values else initial
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,16 +53,21 @@ def checkin(request, token):
         return redirect(request.path)
     if rnd.state == RoundState.CLOSED:
         return render(request, "rounds/checkin_closed.html", {"seat": seat, "checkin": existing, "token": token})
+    if seat.membership.status == MembershipStatus.LEFT:
+        return bad_link(request, "You have left this programme, so there is nothing to check in.", status=409)
+    if request.method == "GET" and request.GET.get("saved") and existing is not None:
+        # After a check-in is sent (post, then redirect here: reloading the page sends nothing again).
+        return render(request, "rounds/checkin_done.html", {"seat": seat, "checkin": existing, "token": token,
+                                                            "share": share_post(existing)})
     form = CheckInForm(request.POST if request.method == "POST" else None, initial=_checkin_initial(request, existing))
     if request.method == "POST" and form.is_valid():
         answer = CheckInAnswer(**{name: form.cleaned_data[name] or default
                                   for name, default in CHECKIN_DEFAULTS.items()})
         try:
-            checkin = checkin_record(seat_id=seat.pk, answer=answer)
+            checkin_record(seat_id=seat.pk, answer=answer)
         except ApplicationError as error:
-            return bad_link(request, error)
-        return render(request, "rounds/checkin_done.html", {"seat": seat, "checkin": checkin, "token": token,
-                                                            "share": share_post(checkin)})
+            return bad_link(request, error, status=409)
+        return redirect(f"{request.path}?saved=1")
     return render(request, "rounds/checkin.html", {"form": form, "seat": seat, "others": others})
 
 

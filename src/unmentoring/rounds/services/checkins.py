@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
 
 from unmentoring.core.errors import ApplicationError
+from unmentoring.core.forms import hidden_character
 from unmentoring.core.services import audit_record
 from unmentoring.notifications.enums import MessageStatus
 from unmentoring.notifications.models import Message
+from unmentoring.programmes.enums import MembershipStatus
 from unmentoring.rounds.enums import Met, Minutes, NotMetReason, Publish, RoundState
+from unmentoring.rounds.forms import link_problem
 from unmentoring.rounds.models import CheckIn, Round, Seat
 
 
@@ -47,8 +49,11 @@ class CheckInAnswer:
             wrong.append("Minutes must be 15, 30, 45 or 60.")
         if len(self.not_met_detail) > 200 or len(self.learned) > 1000 or len(self.shared_url) > 500:
             wrong.append("An answer is too long.")
-        if self.shared_url and urlsplit(self.shared_url).scheme not in ("http", "https"):
-            wrong.append("The link must start with https:// or http://.")
+        if self.shared_url and (problem := link_problem(self.shared_url)):
+            wrong.append(problem + ".")
+        if (hidden_character(self.learned, multiline=True) is not None
+                or hidden_character(self.not_met_detail) is not None):
+            wrong.append("An answer includes hidden characters.")
         if self.publish not in Publish.values:
             wrong.append("Choose whether we may share what you learned.")
         if self.publish != Publish.PRIVATE and not self.learned:
@@ -62,7 +67,9 @@ def _seat_of_open_round(seat_id: int) -> Seat:
     # The round's row is locked, as round_close locks it: an answer cannot slip in after the close.
     round_id = Seat.objects.filter(pk=seat_id, membership__isnull=False).values_list("group__round_id", flat=True).get()
     state = Round.objects.select_for_update().values_list("state", flat=True).get(pk=round_id)
-    seat = Seat.objects.select_related("group__round").get(pk=seat_id)
+    seat = Seat.objects.select_related("group__round", "membership").get(pk=seat_id)
+    if seat.membership.status == MembershipStatus.LEFT:
+        raise ApplicationError("You have left this programme, so there is nothing to check in.")
     if state == RoundState.CLOSED:
         raise ApplicationError("This round has closed, so its answers can no longer change.")
     if state != RoundState.DRAWN:
