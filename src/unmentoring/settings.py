@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "unmentoring.core.context_processors.site",
+                "unmentoring.console.context_processors.console",  # wiring: core's layout names no app
             ],
         },
     },
@@ -134,7 +135,7 @@ AUTH_USER_MODEL = "accounts.Person"
 # Magic links only: no backend takes a password, anywhere (the admin included).
 AUTHENTICATION_BACKENDS = ["sesame.backends.ModelBackend"]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "site:account"
+LOGIN_REDIRECT_URL = "site:signed-in"  # the console for organisers, the account page for everyone else
 SESAME_MAX_AGE = 15 * 60
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "token"

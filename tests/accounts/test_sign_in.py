@@ -75,7 +75,8 @@ def test_posting_the_link_signs_in_once_and_only_once(client, member):
 
     response = client.post(url, {"token": token})
     assert response.status_code == 302
-    assert response["Location"] == reverse("site:account")
+    assert response["Location"] == reverse("site:signed-in")
+    assert client.get(response["Location"])["Location"] == reverse("site:account")  # not an organiser
     assert int(client.session["_auth_user_id"]) == member.person.pk
 
     client.logout()
@@ -112,7 +113,7 @@ def test_a_newer_sign_in_spends_older_links(client, member):
 def test_the_next_address_is_followed_only_on_this_site(client, member):
     token = token_of(request_link(client, member.person.email))
     response = client.post(reverse("accounts:sign-in-link"), {"token": token, "next": "https://evil.example/"})
-    assert response["Location"] == reverse("site:account")
+    assert response["Location"] == reverse("site:signed-in")  # where signing in lands without a next page
 
 
 def test_sign_in_is_throttled_per_address_whether_or_not_it_is_registered(client, settings):

@@ -4,5 +4,11 @@ from unmentoring.console import views
 
 app_name = "console"
 urlpatterns = [
+    path("console/", views.home, name="home"),
     path("console/reports/<int:pk>/", views.report, name="report"),
+    path("console/programmes/<slug:slug>/", views.programme, name="programme"),
+    path("console/programmes/<slug:slug>/organisers/", views.organisers, name="organisers"),
+    path("console/programmes/<slug:slug>/organisers/<int:pk>/remove/", views.organiser_remove_view,
+         name="organiser-remove"),
+    path("console/programmes/<slug:slug>/audit/", views.audit, name="audit"),
 ]

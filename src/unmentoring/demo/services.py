@@ -30,6 +30,7 @@ TOPICS = ["user research with residents", "moving off legacy systems", "running 
           "accessibility audits", "agile in a council", "procurement that works", ""]
 
 DEMO_ORGANISER_EMAIL = "organiser@example.org"
+DEMO_ADMIN_EMAIL = "admin@example.org"
 
 
 class DatabaseNotEmpty(ApplicationError):
@@ -43,7 +44,9 @@ def demo_load(*, members: int = 36, seed: int = 2026) -> Programme:
         raise DatabaseNotEmpty("The database already has programmes or people; the demo loads only into an empty one.")
     rng = random.Random(seed)
     now = timezone.now()
-    organiser = Person.objects.create_superuser(DEMO_ORGANISER_EMAIL, full_name="Olu Organiser")
+    # The organiser runs the programme from the console; the site's administrator has the Django admin.
+    organiser = Person.objects.create_user(DEMO_ORGANISER_EMAIL, full_name="Olu Organiser", email_confirmed_at=now)
+    Person.objects.create_superuser(DEMO_ADMIN_EMAIL, full_name="Ada Administrator")
     programme = Programme.objects.create(
         name="LocalGov Digital Coffee",
         slug="localgov-digital-coffee",

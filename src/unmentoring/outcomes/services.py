@@ -21,8 +21,9 @@ def report_submit(*, seat: Seat, about: Seat, what_happened: str, block: bool) -
     report = Report.objects.create(seat=seat, reporter=reporter, about=person, what_happened=what_happened, blocked=block)
     if block:
         block_add(blocker=reporter, blocked=person)
-    audit_record(actor=reporter, action="report.submit", subject=f"person:{person.pk}", detail={"report": report.pk, "block": block})
     rnd = seat.group.round
+    audit_record(actor=reporter, action="report.submit", subject=f"person:{person.pk}", detail={"report": report.pk, "block": block},
+                 programme=rnd.programme_id)
     # Sent once this commits: the organisers at once, and the reporter an acknowledgement.
     messages_queue([*report_received_messages(report, rnd.programme, rnd.number),
                     report_acknowledged_message(report, rnd.programme)])
@@ -32,8 +33,9 @@ def report_submit(*, seat: Seat, about: Seat, what_happened: str, block: bool) -
 @transaction.atomic
 def report_resolve(*, report_id: int, actor, resolved: bool = True) -> Report:
     """An organiser marks a report dealt with (or not yet); audited."""
-    report = Report.objects.select_for_update().get(pk=report_id)
+    report = Report.objects.select_for_update(of=("self",)).select_related("seat__group__round").get(pk=report_id)
     report.resolved_at = timezone.now() if resolved else None
     report.save(update_fields=["resolved_at"])
-    audit_record(actor=actor, action="report.resolve" if resolved else "report.reopen", subject=f"report:{report.pk}")
+    audit_record(actor=actor, action="report.resolve" if resolved else "report.reopen", subject=f"report:{report.pk}",
+                 programme=report.seat.group.round.programme_id if report.seat else None)
     return report

@@ -23,3 +23,8 @@ def membership_of(*, person, slug: str) -> Membership:
     return get_object_or_404(
         Membership.objects.select_related("programme"), person=person, programme__slug=slug
     )
+
+
+def organises(*, person) -> bool:
+    """Whether this person runs a programme from the console (site administrators run them all)."""
+    return person.is_authenticated and (person.is_superuser or Programme.objects.filter(organisers=person).exists())

@@ -20,6 +20,7 @@ from unmentoring.accounts.models import LinkRequest, Person
 from unmentoring.accounts.services import link_request_record, normalise_email, sign_in_link
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.links import absolute_url
+from unmentoring.core.services import audit_record
 from unmentoring.notifications.services import Outgoing, messages_delete, messages_queue
 from unmentoring.programmes.enums import MembershipStatus, PauseReason
 from unmentoring.programmes.links import SIGN_UP
@@ -241,3 +242,48 @@ def signups_purge_unconfirmed(*, now: datetime | None = None) -> int:
     messages_delete(idempotency_keys=[f"confirm:{pk}" for pk in stale.values_list("pk", flat=True)])
     deleted, _ = stale.delete()
     return deleted
+
+
+# --- Organisers ---------------------------------------------------------------
+
+
+@transaction.atomic
+def organiser_add(*, programme: Programme, email: str, full_name: str = "", actor=None) -> Person:
+    """Make someone an organiser of this programme (by email; a new address becomes a person who signs in
+    by link like everyone), tell them so, and record it. Adding someone twice changes nothing."""
+    address = normalise_email(email)
+    if not address or "@" not in address or len(address) > 254:
+        raise ApplicationError("Enter the organiser's email address, like name@example.org.")
+    if len(full_name) > 120:
+        raise ApplicationError("The organiser's name must be 120 characters or fewer.")
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    person = Person.objects.get_by_email(address)
+    if person is None:
+        person = Person.objects.create_user(address, full_name=full_name.strip())
+    elif not person.is_active:
+        raise ApplicationError("That account is closed, so it cannot organise a programme.")
+    if programme.organisers.filter(pk=person.pk).exists():
+        return person
+    programme.organisers.add(person)
+    audit_record(actor=actor, action="organiser.add", subject=f"person:{person.pk}", programme=programme)
+    messages_queue([Outgoing(
+        template="organiser_added", to_email=person.email, person_id=person.pk, programme_id=programme.pk,
+        idempotency_key=f"organiser-added:{programme.pk}:{person.pk}:{uuid.uuid4().hex}",
+        context={"name": person.full_name, "programme_name": programme.name,
+                 "added_by": getattr(actor, "full_name", "") or "The site's administrators",
+                 "console_link": absolute_url("accounts:sign-in", query="next=/console/")},
+    )])
+    return person
+
+
+@transaction.atomic
+def organiser_remove(*, programme: Programme, person: Person, actor=None) -> None:
+    """Take someone off a programme's organisers; a programme always keeps at least one."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    organisers = list(programme.organisers.filter(is_active=True).values_list("pk", flat=True))
+    if person.pk not in organisers:
+        raise ApplicationError("They are not an organiser of this programme.")
+    if organisers == [person.pk]:
+        raise ApplicationError("A programme needs at least one organiser: add another before removing the last.")
+    programme.organisers.remove(person)
+    audit_record(actor=actor, action="organiser.remove", subject=f"person:{person.pk}", programme=programme)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("programmes/<slug:slug>/", views.programme, name="programme"),
     path("account/", views.account, name="account"),
+    path("signed-in/", views.signed_in, name="signed-in"),
 ]

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from unmentoring.accounts.selectors import blocks_made
-from unmentoring.programmes.selectors import memberships_of, programme_get, programmes_listed
+from unmentoring.programmes.selectors import memberships_of, organises, programme_get, programmes_listed
 from unmentoring.rounds.enums import RoundState
 from unmentoring.rounds.selectors import latest_rounds_of, learnings_published, people_grouped_with, rounds_of, seats_of
 
@@ -34,6 +34,12 @@ def programme(request, slug):
         "programme": programme, **rounds_of(programme),
         "latest_learnings": learnings_published(programme=programme)[:LATEST_LEARNINGS],
     })
+
+
+@login_required
+def signed_in(request):
+    """Where signing in lands without a page to go back to: organisers on their console."""
+    return redirect("console:home" if organises(person=request.user) else "site:account")
 
 
 @login_required

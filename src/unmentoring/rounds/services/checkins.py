@@ -112,5 +112,6 @@ def checkin_hide(*, checkin_id: int, actor, hidden: bool = True) -> CheckIn:
         checkin.hidden_at = timezone.now() if hidden else None
         checkin.save(update_fields=["hidden_at", "updated_at"])
         round_ups_rerender(round_id=checkin.seat.group.round_id)
-        audit_record(actor=actor, action="checkin.hide" if hidden else "checkin.unhide", subject=f"checkin:{checkin.pk}")
+        audit_record(actor=actor, action="checkin.hide" if hidden else "checkin.unhide", subject=f"checkin:{checkin.pk}",
+                     programme=checkin.seat.group.round.programme_id)
         return checkin

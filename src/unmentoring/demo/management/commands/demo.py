@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from unmentoring.demo.services import DEMO_ORGANISER_EMAIL, DatabaseNotEmpty, demo_load
+from unmentoring.demo.services import DEMO_ADMIN_EMAIL, DEMO_ORGANISER_EMAIL, DatabaseNotEmpty, demo_load
 
 
 class Command(BaseCommand):
@@ -19,5 +19,6 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self.stdout.write(
             f"Loaded the demo programme “{programme.name}” with {programme.memberships.count()} members. "
-            f"Organiser: {DEMO_ORGANISER_EMAIL} (sign in by link; read it on /sent-mail/)."
+            f"Organiser: {DEMO_ORGANISER_EMAIL} (the console); site administrator: {DEMO_ADMIN_EMAIL} (the admin). "
+            "Sign in by link; read it on /sent-mail/."
         )
