@@ -1,10 +1,14 @@
 """An organiser's first visit to the console, in a real browser with axe on every page, JavaScript on and off."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from tests.browser.helpers import assert_accessible, screenshot
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 from unmentoring.accounts.services import sign_in_link
+from unmentoring.rounds.services.lifecycle import round_draw, round_schedule_next
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,15 +28,17 @@ def test_an_organiser_signs_in_lands_on_the_console_adds_a_co_organiser_and_read
     programme = ProgrammeFactory(name="LocalGov Coffee", slug="coffee")
     organiser = PersonFactory(full_name="Olu Organiser", email="olu@example.org")
     programme.organisers.add(organiser)
-    for _ in range(3):
-        MembershipFactory(programme=programme)
+    for n in range(4):
+        MembershipFactory(programme=programme, organisation=f"Org {n % 2}")
+    rnd = round_schedule_next(programme=programme, now=timezone.now() - timedelta(days=9))
+    round_draw(round_id=rnd.pk, now=rnd.draw_at)
 
     page.goto(sign_in_link(organiser))
     page.get_by_test_id("sign-in-button").click()
     assert page.title().startswith("Organisers' console")
     check(page, "home")
     page.get_by_role("link", name="LocalGov Coffee").click()
-    assert page.get_by_test_id("member-counts").inner_text().count("3") == 1
+    assert page.get_by_test_id("member-counts").inner_text().count("4") == 1
     check(page, "programme")
 
     page.get_by_role("navigation", name="LocalGov Coffee in the console").get_by_role("link", name="Organisers").click()
@@ -50,3 +56,18 @@ def test_an_organiser_signs_in_lands_on_the_console_adds_a_co_organiser_and_read
     page.get_by_role("link", name="Audit log").click()
     assert "Pat Partner" in page.get_by_test_id("audit-log").inner_text()
     check(page, "audit")
+
+    page.get_by_role("link", name="Members").click()
+    check(page, "members")
+    page.get_by_label("Name, email or organisation").fill("Org 1")
+    page.get_by_role("button", name="Search").click()
+    assert "2 members" in page.get_by_test_id("member-count").inner_text()
+    check(page, "members-search")
+    page.get_by_test_id("members").get_by_role("link").first.click()
+    check(page, "member")
+
+    page.get_by_role("link", name="Rounds").click()
+    check(page, "rounds")
+    page.get_by_role("link", name="Round 1", exact=True).click()
+    assert page.get_by_test_id("console-group").count() == 2
+    check(page, "round")

@@ -33,6 +33,9 @@ def _pages(world):
     return [("get", reverse("console:programme", args=[slug]), {}),
             ("get", reverse("console:organisers", args=[slug]), {}),
             ("get", reverse("console:audit", args=[slug]), {}),
+            ("get", reverse("console:members", args=[slug]), {}),
+            ("get", reverse("console:member", args=[slug, world["programme"].memberships.get().pk]), {}),
+            ("get", reverse("console:rounds", args=[slug]), {}),
             ("post", reverse("console:organisers", args=[slug]), {"email": "new@example.org"}),
             ("post", reverse("console:organiser-remove", args=[slug, world["co"].pk]), {})]
 

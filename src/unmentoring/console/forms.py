@@ -2,6 +2,7 @@ from django import forms
 
 from unmentoring.accounts.forms import EmailAddressField
 from unmentoring.core.forms import PlainTextField
+from unmentoring.programmes.enums import MembershipStatus, Rhythm
 
 
 class OrganiserAddForm(forms.Form):
@@ -16,3 +17,26 @@ class OrganiserAddForm(forms.Form):
     full_name = PlainTextField(label="Their name (optional)", required=False, max_length=120,
                                help_text="If they are new here. People change their own name once signed in.",
                                error_messages={"max_length": "Their name must be 120 characters or fewer"})
+
+
+class MemberFilterForm(forms.Form):
+    """Search and filters for the members list (GET): anything it does not know is an error, not ignored."""
+
+    q = forms.CharField(label="Name, email or organisation", required=False, max_length=200,
+                        error_messages={"max_length": "Search for 200 characters or fewer"})
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *MembershipStatus.choices],
+                               error_messages={"invalid_choice": "Choose a status from the list"})
+    organisation = forms.ChoiceField(label="Organisation", required=False,
+                                     error_messages={"invalid_choice": "Choose an organisation from the list"})
+    rhythm = forms.ChoiceField(label="How often", required=False, choices=[("", "Any"), *Rhythm.choices],
+                               error_messages={"invalid_choice": "Choose how often from the list"})
+
+    def __init__(self, *args, organisations: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", "Any"), *((o, o) for o in organisations)]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The selector's names: q is the search.
+        return {"query": cleaned.get("q", "").strip(), "status": cleaned.get("status", ""),
+                "organisation": cleaned.get("organisation", ""), "rhythm": cleaned.get("rhythm", "")}

@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
 from unmentoring.core.models import AuditEvent
 from unmentoring.outcomes.models import Report
 from unmentoring.programmes.enums import MembershipStatus
-from unmentoring.programmes.models import Programme
-from unmentoring.rounds.enums import RoundState
+from unmentoring.programmes.models import Membership, Programme
+from unmentoring.rounds.enums import Met, RoundState
+from unmentoring.rounds.models import CheckIn, Group, Round, Seat
 
 
 def programmes_organised(*, person):
@@ -61,3 +62,82 @@ def people_named(events) -> dict[str, str]:
            if e.subject.startswith("person:") and e.subject.split(":", 1)[1].isdigit()}
     return {f"person:{pk}": name or email
             for pk, name, email in get_user_model().objects.filter(pk__in=ids).values_list("pk", "full_name", "email")}
+
+
+# --- Rounds ---------------------------------------------------------------------
+
+
+def rounds_of_programme(programme: Programme):
+    """Every round, newest first, with its group count, groups that met and check-ins (one query)."""
+    met = Exists(CheckIn.objects.filter(seat__group=OuterRef("pk"), met=Met.YES))
+    return (programme.rounds.annotate(
+        group_count=Count("groups", distinct=True),
+        checked_in=Count("groups__seats__checkin", distinct=True),
+        groups_met=Subquery(Group.objects.filter(round=OuterRef("pk")).annotate(met=met).filter(met=True)
+                            .values("round").annotate(n=Count("pk")).values("n")[:1]),
+    ).order_by("-number"))
+
+
+def round_of_programme(programme: Programme, number: int) -> Round:
+    found = programme.rounds.filter(number=number).first()
+    if found is None:
+        raise Http404("No such round.")
+    return found
+
+
+def round_groups(rnd: Round) -> list[Group]:
+    """The round's groups with every seat's member, organisation and check-in: what organisers watch."""
+    return list(rnd.groups.order_by("number").prefetch_related(
+        Prefetch("seats", queryset=Seat.objects.select_related("membership__person", "checkin").order_by("pk"))))
+
+
+def round_reports(rnd: Round) -> list[Report]:
+    return list(Report.objects.filter(seat__group__round=rnd).select_related("reporter", "about").order_by("-created_at"))
+
+
+# --- Members --------------------------------------------------------------------
+
+
+def members_of(programme: Programme, *, query: str = "", status: str = "", organisation: str = "", rhythm: str = ""):
+    """A programme's confirmed members, by name; searched by name, email or organisation and filtered."""
+    members = (programme.memberships.filter(confirmed_at__isnull=False).select_related("person")
+               .order_by("person__full_name", "pk"))
+    if query:
+        members = members.filter(Q(person__full_name__icontains=query) | Q(person__email__icontains=query)
+                                 | Q(organisation__icontains=query))
+    if status:
+        members = members.filter(status=status)
+    if organisation:
+        members = members.filter(organisation__iexact=organisation)
+    if rhythm:
+        members = members.filter(rhythm=rhythm)
+    return members
+
+
+def organisations_of(programme: Programme) -> list[str]:
+    return list(programme.memberships.filter(confirmed_at__isnull=False).order_by("organisation")
+                .values_list("organisation", flat=True).distinct())
+
+
+def member_of_programme(programme: Programme, pk: int) -> Membership:
+    found = programme.memberships.select_related("person").filter(pk=pk, confirmed_at__isnull=False).first()
+    if found is None:
+        raise Http404("No such member.")
+    return found
+
+
+def member_history(membership: Membership) -> dict:
+    """A member's seats (with who else was in each group and their check-in) and the reports by and about them."""
+    seats = list(Seat.objects.filter(membership=membership).select_related("group__round", "checkin")
+                 .order_by("-group__round__number", "group__number"))
+    others: dict[int, list[Seat]] = {}
+    for other in (Seat.objects.filter(group__in=[s.group_id for s in seats]).exclude(membership=membership)
+                  .select_related("membership__person").order_by("pk")):
+        others.setdefault(other.group_id, []).append(other)
+    reports = Report.objects.filter(seat__group__round__programme=membership.programme).select_related("reporter", "about")
+    person = membership.person
+    return {
+        "seats": [{"seat": s, "others": others.get(s.group_id, [])} for s in seats],
+        "reports_about": list(reports.filter(about=person).order_by("-created_at")),
+        "reports_by": list(reports.filter(reporter=person).order_by("-created_at")),
+    }

@@ -11,4 +11,8 @@ urlpatterns = [
     path("console/programmes/<slug:slug>/organisers/<int:pk>/remove/", views.organiser_remove_view,
          name="organiser-remove"),
     path("console/programmes/<slug:slug>/audit/", views.audit, name="audit"),
+    path("console/programmes/<slug:slug>/rounds/", views.rounds, name="rounds"),
+    path("console/programmes/<slug:slug>/rounds/<int:number>/", views.round_detail, name="round"),
+    path("console/programmes/<slug:slug>/members/", views.members, name="members"),
+    path("console/programmes/<slug:slug>/members/<int:pk>/", views.member, name="member"),
 ]

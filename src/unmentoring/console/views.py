@@ -12,14 +12,22 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from unmentoring.console.forms import OrganiserAddForm
+from unmentoring.console.forms import MemberFilterForm, OrganiserAddForm
 from unmentoring.console.selectors import (
     audit_log,
+    member_history,
+    member_of_programme,
+    members_of,
+    organisations_of,
     organisers_of,
     people_named,
     programme_organised,
     programme_overview,
     programmes_organised,
+    round_groups,
+    round_of_programme,
+    round_reports,
+    rounds_of_programme,
 )
 from unmentoring.core.errors import ApplicationError
 from unmentoring.outcomes.selectors import report_for_reader
@@ -27,6 +35,18 @@ from unmentoring.outcomes.services import report_resolve
 from unmentoring.programmes.services import organiser_add, organiser_remove
 
 AUDIT_PER_PAGE = 50
+MEMBERS_PER_PAGE = 50
+
+
+def _page(request, items, per_page):
+    """The page ?page= asks for: ASCII digits naming a page that exists, or a 404."""
+    asked = request.GET.get("page", "1")
+    if not (asked.isascii() and asked.isdigit()):
+        raise Http404("No such page.")
+    try:
+        return Paginator(items, per_page).page(int(asked))
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
 
 
 @login_required
@@ -82,17 +102,51 @@ def organiser_remove_view(request, slug, pk):
 @login_required
 def audit(request, slug):
     found = programme_organised(person=request.user, slug=slug)
-    asked = request.GET.get("page", "1")
-    if not (asked.isascii() and asked.isdigit()):
-        raise Http404("No such page.")
-    try:
-        page = Paginator(audit_log(found), AUDIT_PER_PAGE).page(int(asked))
-    except InvalidPage as error:
-        raise Http404("No such page.") from error
+    page = _page(request, audit_log(found), AUDIT_PER_PAGE)
     names = people_named(page.object_list)
     for event in page.object_list:
         event.about = names.get(event.subject, event.subject)
     return render(request, "console/audit.html", {"programme": found, "section": "audit", "page": page})
+
+
+@login_required
+def rounds(request, slug):
+    found = programme_organised(person=request.user, slug=slug)
+    return render(request, "console/rounds.html", {"programme": found, "section": "rounds",
+                                                   "rounds": list(rounds_of_programme(found))})
+
+
+@login_required
+def round_detail(request, slug, number):
+    found = programme_organised(person=request.user, slug=slug)
+    rnd = round_of_programme(found, number)
+    # An organiser who was reported is not shown the report (console:report refuses it too).
+    reports = [r for r in round_reports(rnd) if r.about_id != request.user.pk]
+    return render(request, "console/round.html", {"programme": found, "section": "rounds", "round": rnd,
+                                                  "groups": round_groups(rnd), "reports": reports})
+
+
+@login_required
+def members(request, slug):
+    found = programme_organised(person=request.user, slug=slug)
+    form = MemberFilterForm(request.GET or None, organisations=organisations_of(found))
+    filters = form.cleaned_data if form.is_valid() else {}  # a bad filter shows its error and filters nothing
+    page = _page(request, members_of(found, **{k: v for k, v in filters.items() if v}), MEMBERS_PER_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "console/members.html", {"programme": found, "section": "members", "form": form,
+                                                    "page": page, "query": query.urlencode()})
+
+
+@login_required
+def member(request, slug, pk):
+    found = programme_organised(person=request.user, slug=slug)
+    membership = member_of_programme(found, pk)
+    history = member_history(membership)
+    if membership.person_id == request.user.pk:  # an organiser reported is not shown the report
+        history["reports_about"] = []
+    return render(request, "console/member.html", {"programme": found, "section": "members",
+                                                   "membership": membership, **history})
 
 
 @login_required

@@ -1,0 +1,83 @@
+"""Watching a programme from the console: its rounds with their groups and check-ins, and its members."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import MembershipFactory, PersonFactory
+from tests.rounds.helpers import drawn_round
+from unmentoring.rounds.models import Seat
+from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organiser(client, weekly):
+    person = PersonFactory(full_name="Olu Organiser")
+    weekly.organisers.add(person)
+    client.force_login(person)
+    return person
+
+
+def _queries(client, path):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200, path
+    return len(captured)
+
+
+def test_a_rounds_page_shows_every_group_with_names_organisations_and_check_ins(client, weekly, members, organiser):
+    rnd = drawn_round(weekly)
+    seat = Seat.objects.filter(group__round=rnd).select_related("membership__person").order_by("pk").first()
+    checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="yes", challenge=4, learned="Private to organisers."))
+    page = client.get(reverse("console:round", args=[weekly.slug, 1])).content.decode()
+    assert page.count('data-testid="console-group"') == 4
+    assert seat.membership.person.full_name in page and "Yes, we met; challenge 4 of 5" in page
+    assert rnd.groups.first().explanation in page and rnd.seed in page
+    listing = client.get(reverse("console:rounds", args=[weekly.slug])).content.decode()
+    assert "Round 1" in listing and "Round 2" in listing  # the next one is scheduled
+    assert client.get(reverse("console:round", args=[weekly.slug, 99])).status_code == 404
+    member_page = client.get(reverse("console:member", args=[weekly.slug, seat.membership_id])).content.decode()
+    assert "Private to organisers." in member_page  # organisers see what members keep private
+    other = Seat.objects.filter(group=seat.group).exclude(pk=seat.pk).select_related("membership__person").get()
+    assert other.membership.person.full_name in member_page
+
+
+def test_the_members_list_searches_filters_and_pages_and_explains_a_bad_filter(client, weekly, members, organiser):
+    path = reverse("console:members", args=[weekly.slug])
+    assert 'data-testid="member-count">8 members' in client.get(path).content.decode()
+    page = client.get(path, {"q": "m3@EXAMPLE"}).content.decode()
+    assert "Member 3" in page and "Member 4" not in page
+    page = client.get(path, {"organisation": "Org 1"}).content.decode()
+    assert "Member 1" in page and "Member 5" in page and "Member 2" not in page
+    members[0].status = "left"
+    members[0].save()
+    assert 'data-testid="member-count">1 member<' in client.get(path, {"status": "left"}).content.decode()
+    bad = client.get(path, {"status": "sacked", "organisation": "Nowhere"})
+    assert set(bad.context["form"].errors) == {"status", "organisation"}
+    assert bad.context["page"].paginator.count == 8  # a bad filter filters nothing
+    for _ in range(60):
+        MembershipFactory(programme=weekly, organisation="Org Z")
+    second = client.get(path, {"organisation": "Org Z", "page": "2"}).content.decode()
+    assert 'data-testid="member-count">60 members' in second and "organisation=Org+Z&amp;page=1" in second
+    for bad_page in ("0", "3", "x", "\uff12"):
+        assert client.get(path, {"page": bad_page}).status_code == 404
+
+
+def test_the_console_list_pages_take_the_same_queries_for_one_item_or_twenty(client, weekly, organiser):
+    MembershipFactory(programme=weekly, organisation="Org 0")
+    MembershipFactory(programme=weekly, organisation="Org 1")
+    rnd = drawn_round(weekly)
+    paths = [reverse("console:members", args=[weekly.slug]), reverse("console:rounds", args=[weekly.slug]),
+             reverse("console:round", args=[weekly.slug, rnd.number]),
+             reverse("console:member", args=[weekly.slug, Seat.objects.filter(group__round=rnd).first().membership_id])]
+    before = [_queries(client, path) for path in paths]
+    weekly.rounds.all().delete()
+    for n in range(38):
+        MembershipFactory(programme=weekly, organisation=f"Org {n % 5}")
+    rnd = drawn_round(weekly)  # twenty groups now
+    assert rnd.groups.count() == 20
+    paths[2] = reverse("console:round", args=[weekly.slug, rnd.number])
+    paths[3] = reverse("console:member", args=[weekly.slug, Seat.objects.filter(group__round=rnd).first().membership_id])
+    assert [_queries(client, path) for path in paths] == before
