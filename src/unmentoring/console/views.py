@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from unmentoring.console.exports import FORMATS, TABLES, export_table
 from unmentoring.console.forms import MemberFilterForm, OrganiserAddForm
 from unmentoring.console.selectors import (
     audit_log,
@@ -30,6 +31,7 @@ from unmentoring.console.selectors import (
     rounds_of_programme,
 )
 from unmentoring.core.errors import ApplicationError
+from unmentoring.core.services import audit_record
 from unmentoring.outcomes.selectors import report_for_reader
 from unmentoring.outcomes.services import report_resolve
 from unmentoring.programmes.services import organiser_add, organiser_remove
@@ -147,6 +149,26 @@ def member(request, slug, pk):
         history["reports_about"] = []
     return render(request, "console/member.html", {"programme": found, "section": "members",
                                                    "membership": membership, **history})
+
+
+@login_required
+def export(request, slug, table, fmt):
+    """A table of the programme's data, downloaded; audited, as it holds personal data."""
+    found = programme_organised(person=request.user, slug=slug)
+    if table not in TABLES or fmt not in FORMATS:
+        raise Http404("No such table.")
+    body = export_table(found, table, fmt)
+    audit_record(actor=request.user, action="export.download", subject=f"programme:{found.pk}",
+                 detail={"table": table, "format": fmt}, programme=found)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json")
+    response["Content-Disposition"] = f'attachment; filename="{found.slug}-{table}.{fmt}"'
+    return response
+
+
+@login_required
+def exports(request, slug):
+    found = programme_organised(person=request.user, slug=slug)
+    return render(request, "console/exports.html", {"programme": found, "section": "exports", "tables": TABLES})
 
 
 @login_required
