@@ -71,3 +71,17 @@ def test_an_organiser_signs_in_lands_on_the_console_adds_a_co_organiser_and_read
     page.get_by_role("link", name="Round 1", exact=True).click()
     assert page.get_by_test_id("console-group").count() == 2
     check(page, "round")
+
+    page.get_by_role("link", name="Announce").click()
+    check(page, "announce")
+    page.get_by_label("Subject").fill("Round 2 moves a week")
+    page.get_by_label("Message").fill("Because of the bank holiday.\n\nSee you then!")
+    page.get_by_role("button", name="Preview").click()
+    assert "See you then!" in page.get_by_test_id("announcement-preview").inner_text()
+    check(page, "announce-preview")
+    page.get_by_test_id("announce-send").click()
+    assert "Sent to 4 members" in page.locator(".govuk-notification-banner").inner_text()
+    check(page, "announce-sent")
+
+    page.get_by_role("link", name="Export").click()
+    check(page, "exports")

@@ -37,6 +37,7 @@ def _pages(world):
             ("get", reverse("console:member", args=[slug, world["programme"].memberships.get().pk]), {}),
             ("get", reverse("console:rounds", args=[slug]), {}),
             ("get", reverse("console:exports", args=[slug]), {}),
+            ("get", reverse("console:announce", args=[slug]), {}),
             ("get", reverse("console:export", args=[slug, "checkins", "json"]), {}),
             ("post", reverse("console:organisers", args=[slug]), {"email": "new@example.org"}),
             ("post", reverse("console:organiser-remove", args=[slug, world["co"].pk]), {})]

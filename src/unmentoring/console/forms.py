@@ -40,3 +40,15 @@ class MemberFilterForm(forms.Form):
         # The selector's names: q is the search.
         return {"query": cleaned.get("q", "").strip(), "status": cleaned.get("status", ""),
                 "organisation": cleaned.get("organisation", ""), "rhythm": cleaned.get("rhythm", "")}
+
+
+class AnnouncementForm(forms.Form):
+    subject = PlainTextField(label="Subject", max_length=120,
+                             error_messages={"required": "Enter a subject",
+                                             "max_length": "The subject must be 120 characters or fewer"})
+    body = PlainTextField(label="Message", max_length=5000, multiline=True, widget=forms.Textarea(attrs={"rows": 10}),
+                          help_text="Plain text. Leave an empty line between paragraphs. Every email ends with the "
+                                    "programme's name and links to pause or unsubscribe.",
+                          error_messages={"required": "Enter the message",
+                                          "max_length": "The message must be 5000 characters or fewer",
+                                          "hidden": "The message must not include hidden characters"})

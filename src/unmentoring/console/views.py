@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unmentoring.console.exports import FORMATS, TABLES, export_table
-from unmentoring.console.forms import MemberFilterForm, OrganiserAddForm
+from unmentoring.console.forms import AnnouncementForm, MemberFilterForm, OrganiserAddForm
 from unmentoring.console.selectors import (
     audit_log,
     member_history,
@@ -34,7 +34,7 @@ from unmentoring.core.errors import ApplicationError
 from unmentoring.core.services import audit_record
 from unmentoring.outcomes.selectors import report_for_reader
 from unmentoring.outcomes.services import report_resolve
-from unmentoring.programmes.services import organiser_add, organiser_remove
+from unmentoring.programmes.services import announcement_recipients, announcement_send, organiser_add, organiser_remove
 
 AUDIT_PER_PAGE = 50
 MEMBERS_PER_PAGE = 50
@@ -163,6 +163,31 @@ def export(request, slug, table, fmt):
     response = HttpResponse(body, content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json")
     response["Content-Disposition"] = f'attachment; filename="{found.slug}-{table}.{fmt}"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def announce(request, slug):
+    """Write, preview, then send one message to the programme's active members."""
+    found = programme_organised(person=request.user, slug=slug)
+    form = AnnouncementForm(request.POST if request.method == "POST" else None)
+    context = {"programme": found, "section": "announce", "form": form,
+               "recipients": announcement_recipients(found).count(),
+               "previous": list(found.announcements.select_related("sent_by")[:5])}
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "send":
+            try:
+                sent = announcement_send(programme=found, subject=form.cleaned_data["subject"],
+                                         body=form.cleaned_data["body"], actor=request.user)
+            except ApplicationError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Sent to {sent.recipients} member{'s' if sent.recipients != 1 else ''}.")
+                return redirect("console:announce", slug=found.slug)
+        else:
+            context["preview"] = {"subject": form.cleaned_data["subject"],
+                                  "paragraphs": [p for p in form.cleaned_data["body"].split("\n\n") if p.strip()]}
+    return render(request, "console/announce.html", context)
 
 
 @login_required

@@ -183,3 +183,20 @@ class PendingSignUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} waiting to join {self.programme}"
+
+
+class Announcement(models.Model):
+    """One message from a programme's organisers to its active members (at most one a day)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="announcements")
+    subject = models.CharField(max_length=120)
+    body = models.TextField(max_length=5000)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recipients = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.programme}, {self.sent_at:%Y-%m-%d})"

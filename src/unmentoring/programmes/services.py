@@ -23,8 +23,8 @@ from unmentoring.core.links import absolute_url
 from unmentoring.core.services import audit_record
 from unmentoring.notifications.services import Outgoing, messages_delete, messages_queue
 from unmentoring.programmes.enums import MembershipStatus, PauseReason
-from unmentoring.programmes.links import SIGN_UP
-from unmentoring.programmes.models import Membership, PendingSignUp, Programme
+from unmentoring.programmes.links import SIGN_UP, membership_email_context
+from unmentoring.programmes.models import Announcement, Membership, PendingSignUp, Programme
 from unmentoring.programmes.signals import membership_left
 
 
@@ -287,3 +287,41 @@ def organiser_remove(*, programme: Programme, person: Person, actor=None) -> Non
         raise ApplicationError("A programme needs at least one organiser: add another before removing the last.")
     programme.organisers.remove(person)
     audit_record(actor=actor, action="organiser.remove", subject=f"person:{person.pk}", programme=programme)
+
+
+# --- Announcements ----------------------------------------------------------------
+
+ANNOUNCEMENT_EVERY = timedelta(days=1)
+
+
+def announcement_recipients(programme: Programme):
+    """Who an announcement goes to: the programme's confirmed, active members with an open account."""
+    return (programme.memberships.filter(status=MembershipStatus.ACTIVE, confirmed_at__isnull=False,
+                                         person__is_active=True).select_related("person", "programme").order_by("pk"))
+
+
+@transaction.atomic
+def announcement_send(*, programme: Programme, subject: str, body: str, actor, now: datetime | None = None):
+    """Email one message to every active member through the outbox, audited; at most one a day per programme."""
+    now = now or timezone.now()
+    subject, body = subject.strip(), body.strip()
+    if not subject or not body:
+        raise ApplicationError("An announcement needs a subject and a message.")
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    last = programme.announcements.order_by("-sent_at").first()
+    if last is not None and now - last.sent_at < ANNOUNCEMENT_EVERY:
+        nxt = timezone.localtime(last.sent_at + ANNOUNCEMENT_EVERY, programme.tz)
+        raise ApplicationError(f"{programme.name} sent an announcement in the last day. The next can go from "
+                               f"{nxt:%A %-d %B at %H:%M}.")
+    recipients = list(announcement_recipients(programme))
+    announcement = Announcement.objects.create(programme=programme, subject=subject, body=body, sent_by=actor,
+                                               recipients=len(recipients), sent_at=now)
+    messages_queue(Outgoing(
+        template="announcement", to_email=m.person.email, person_id=m.person_id, programme_id=programme.pk,
+        idempotency_key=f"announcement:{announcement.pk}:{m.pk}",
+        context={**membership_email_context(m), "name": m.person.full_name, "subject": subject,
+                 "paragraphs": [p.strip() for p in body.split("\n\n") if p.strip()]},
+    ) for m in recipients)
+    audit_record(actor=actor, action="announcement.send", subject=f"announcement:{announcement.pk}",
+                 detail={"recipients": len(recipients)}, programme=programme)
+    return announcement
