@@ -89,6 +89,6 @@ def test_the_download_has_every_apps_part_of_my_data(client, signed_in):
     data = client.get(reverse("accounts:download-data")).json()
     assert set(data) == {
         "exported_at", "person", "sign_in_requests", "blocked", "actions_recorded",  # accounts (and the audit log)
-        "memberships", "sign_ups_waiting_for_confirmation", "programmes_organised",  # programmes
+        "memberships", "sign_ups_waiting_for_confirmation", "programmes_organised", "invitations",  # programmes
         "rounds", "reports_made", "messages",  # rounds, outcomes, notifications
     }

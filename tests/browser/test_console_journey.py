@@ -1,5 +1,6 @@
 """An organiser's first visit to the console, in a real browser with axe on every page, JavaScript on and off."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from django.utils import timezone
 from tests.browser.helpers import assert_accessible, screenshot
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 from unmentoring.accounts.services import sign_in_link
+from unmentoring.notifications.services import messages_deliver_due
 from unmentoring.rounds.services.lifecycle import round_draw, round_schedule_next
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -85,3 +87,48 @@ def test_an_organiser_signs_in_lands_on_the_console_adds_a_co_organiser_and_read
 
     page.get_by_role("link", name="Export").click()
     check(page, "exports")
+
+
+SPREADSHEET = ("Timestamp,Your name,Work email,Council,Job title\r\n"
+               "01/11/2026,Zoë Ñúñez,zoe@example.org,Leeds City Council,Developer\r\n"
+               "01/11/2026,Bob,bob@example,Hackney,\r\n").encode("utf-16")
+
+
+@JS_ON_AND_OFF
+def test_an_organiser_imports_a_spreadsheet_and_the_invited_person_joins(page, settings, live_server, tmp_path):
+    settings.DEMO_MODE = True
+    settings.SITE_URL = live_server.url
+    programme = ProgrammeFactory(name="LocalGov Coffee", slug="coffee", is_open=False)
+    organiser = PersonFactory(full_name="Olu Organiser")
+    programme.organisers.add(organiser)
+    sheet = tmp_path / "members.csv"
+    sheet.write_bytes(SPREADSHEET)
+
+    page.goto(sign_in_link(organiser, next_url="/console/programmes/coffee/members/import/"))
+    page.get_by_test_id("sign-in-button").click()
+    check(page, "import")
+    page.get_by_label("The spreadsheet, saved as CSV").set_input_files(str(sheet))
+    page.get_by_role("button", name="Upload and check").click()
+    assert page.get_by_label("Email address").input_value() == "Work email"
+    check(page, "import-mapping")
+    page.get_by_role("button", name="Check the rows").click()
+    assert "'bob@example' is not an email address" in page.get_by_test_id("import-errors").inner_text()
+    check(page, "import-checked")
+    page.get_by_test_id("import-commit").click()
+    assert "Invited 1 person" in page.locator(".govuk-notification-banner").inner_text()
+    check(page, "import-done")
+
+    page.get_by_role("button", name="Sign out").click()
+    messages_deliver_due()
+    page.goto("/sent-mail/")
+    page.get_by_test_id("sent-mail-link").filter(has_text="You are invited").first.click()
+    link = re.search(r"http://\S+/r/invitation/\S+", page.get_by_test_id("message-text").inner_text()).group(0)
+    page.goto(link)
+    assert page.get_by_label("Organisation", exact=True).input_value() == "Leeds City Council"
+    check(page, "invitation")
+    page.get_by_label("Phone number", exact=True).fill("07911 123456")
+    page.get_by_label("I agree to the programme rules").check()
+    page.get_by_label("I agree to share my name").check()
+    page.get_by_test_id("invitation-submit").click()
+    assert page.title().startswith("Your account")
+    check(page, "invitation-joined")

@@ -25,7 +25,7 @@ def test_tick_runs_every_job_and_reports_counts(capsys):
     out = capsys.readouterr().out
     assert out.strip() == (
         "memberships.resume_due=0 rounds.advance=0 tasks.prune_finished=0 messages.blank_old=0 link_requests.purge=0 sessions.clear_expired=0 "
-        "signups.purge_unconfirmed=0 messages.deliver_due=0"
+        "signups.purge_unconfirmed=0 invitations.purge_expired=0 messages.deliver_due=0"
     )
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_tick_finds_every_apps_jobs_and_runs_delivery_last():
     assert [job.name for job in periodic_jobs()] == [
         "memberships.resume_due", "rounds.advance", "tasks.prune_finished", "messages.blank_old", "link_requests.purge", "sessions.clear_expired",
-        "signups.purge_unconfirmed", "messages.deliver_due",
+        "signups.purge_unconfirmed", "invitations.purge_expired", "messages.deliver_due",
     ]
 
 

@@ -11,7 +11,7 @@ from unmentoring.core.signing import BadLink, SignedLink
 from unmentoring.programmes import links as programme_links  # noqa: F401  (defines its kinds)
 from unmentoring.rounds import links as round_links  # noqa: F401  (defines its kinds)
 
-KINDS = {"signup", "resume", "unsubscribe", "checkin", "rematch", "calendar", "report", "skip", "digests-off"}
+KINDS = {"signup", "resume", "unsubscribe", "checkin", "rematch", "calendar", "report", "skip", "digests-off", "invite"}
 
 
 def test_every_app_defines_its_own_links_and_no_kind_twice():
@@ -81,7 +81,7 @@ def test_the_lifetimes_are_the_ones_the_design_promises():
     assert lifetimes == {
         "signup": timedelta(days=7), "resume": timedelta(days=400), "unsubscribe": None, "checkin": timedelta(days=60),
         "rematch": timedelta(days=60), "calendar": timedelta(days=120), "report": timedelta(days=180),
-        "skip": timedelta(days=30), "digests-off": None,
+        "skip": timedelta(days=30), "digests-off": None, "invite": timedelta(days=30),
     }
 
 

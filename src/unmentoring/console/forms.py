@@ -52,3 +52,22 @@ class AnnouncementForm(forms.Form):
                           error_messages={"required": "Enter the message",
                                           "max_length": "The message must be 5000 characters or fewer",
                                           "hidden": "The message must not include hidden characters"})
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="The spreadsheet, saved as CSV",
+                           help_text="From Excel, Google Sheets or a Microsoft or Google form: File, then Download or "
+                                     "Save as, then CSV. Up to 2 MB.",
+                           error_messages={"required": "Choose a CSV file", "empty": "The file is empty"})
+
+
+def mapping_form(header: list[str], fields: dict, data=None, initial=None) -> forms.Form:
+    """One select per field, its choices the file's columns (a required field must have one)."""
+    choices = [("", "Not in this file"), *((column, column) for column in header)]
+    form = forms.Form(data, initial=initial or {}, prefix="map")
+    for name, (label, _words, required) in fields.items():
+        form.fields[name] = forms.ChoiceField(
+            label=label, choices=choices, required=required,
+            error_messages={"required": f"Choose the column that holds {label.lower()}",
+                            "invalid_choice": f"Choose a column for {label.lower()} from the list"})
+    return form

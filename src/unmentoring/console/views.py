@@ -4,6 +4,8 @@ Every page needs sign-in, and shows only programmes the person organises (site a
 any other programme is a 404, the same as one that does not exist.
 """
 
+import base64
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unmentoring.console.exports import FORMATS, TABLES, export_table
-from unmentoring.console.forms import AnnouncementForm, MemberFilterForm, OrganiserAddForm
+from unmentoring.console.forms import AnnouncementForm, MemberFilterForm, OrganiserAddForm, UploadForm, mapping_form
+from unmentoring.console.imports import people_import_check, people_import_commit
 from unmentoring.console.selectors import (
     audit_log,
     member_history,
@@ -34,6 +37,7 @@ from unmentoring.core.errors import ApplicationError
 from unmentoring.core.services import audit_record
 from unmentoring.outcomes.selectors import report_for_reader
 from unmentoring.outcomes.services import report_resolve
+from unmentoring.programmes.imports import MAX_BYTES, PEOPLE_FIELDS, UnreadableFile, guess_mapping, read_table
 from unmentoring.programmes.services import announcement_recipients, announcement_send, organiser_add, organiser_remove
 
 AUDIT_PER_PAGE = 50
@@ -188,6 +192,50 @@ def announce(request, slug):
             context["preview"] = {"subject": form.cleaned_data["subject"],
                                   "paragraphs": [p for p in form.cleaned_data["body"].split("\n\n") if p.strip()]}
     return render(request, "console/announce.html", context)
+
+
+IMPORT_SESSION_KEY = "console-import:{pk}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def people_import(request, slug):
+    """Upload the old spreadsheet, map its columns, see every row's errors, then invite the valid rows."""
+    found = programme_organised(person=request.user, slug=slug)
+    key = IMPORT_SESSION_KEY.format(pk=found.pk)
+    context = {"programme": found, "section": "members"}
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action == "upload":
+        upload = UploadForm(request.POST, request.FILES)
+        if upload.is_valid():
+            data = upload.cleaned_data["file"].read(MAX_BYTES + 1)
+            try:
+                table = read_table(data)
+            except UnreadableFile as error:
+                upload.add_error("file", str(error))
+            else:
+                request.session[key] = {"name": upload.cleaned_data["file"].name, "data": base64.b64encode(data).decode()}
+                context |= {"mapping": mapping_form(table.header, PEOPLE_FIELDS, initial=guess_mapping(table.header)),
+                            "file_name": upload.cleaned_data["file"].name, "table": table}
+                return render(request, "console/import_people.html", context)
+        return render(request, "console/import_people.html", {**context, "upload": upload})
+    stored = request.session.get(key)
+    if request.method == "POST" and stored and action in ("check", "commit"):
+        data = base64.b64decode(stored["data"])
+        table = read_table(data)
+        mapping = mapping_form(table.header, PEOPLE_FIELDS, data=request.POST)
+        context |= {"mapping": mapping, "file_name": stored["name"], "table": table}
+        if mapping.is_valid():
+            check, _ = people_import_check(found, data, mapping.cleaned_data)
+            if action == "commit":
+                invited = people_import_commit(found, check, actor=request.user)
+                del request.session[key]
+                messages.success(request, f"Invited {invited} {'person' if invited == 1 else 'people'}. They join when "
+                                          "they confirm; until then they are not matched.")
+                return redirect("console:members", slug=found.slug)
+            context["check"] = check
+        return render(request, "console/import_people.html", context)
+    return render(request, "console/import_people.html", {**context, "upload": UploadForm()})
 
 
 @login_required

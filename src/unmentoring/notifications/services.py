@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -354,7 +355,11 @@ def messages_blank_old(*, now: datetime | None = None) -> int:
     return old.update(subject=BLANKED, body_text="", body_html="", context={}, attachments=[], headers={})
 
 
-def messages_delete(*, idempotency_keys: Iterable[str]) -> int:
-    """Delete messages outright (those about something deleted, such as a sign-up nobody confirmed)."""
-    deleted, _ = Message.objects.filter(idempotency_key__in=list(idempotency_keys)).delete()
+def messages_delete(*, idempotency_keys: Iterable[str], prefixes: Iterable[str] = ()) -> int:
+    """Delete messages outright (those about something deleted, such as a sign-up nobody confirmed): by key,
+    or every message whose key starts with one of ``prefixes``."""
+    wanted = Q(idempotency_key__in=list(idempotency_keys))
+    for prefix in prefixes:
+        wanted |= Q(idempotency_key__startswith=prefix)
+    deleted, _ = Message.objects.filter(wanted).delete()
     return deleted

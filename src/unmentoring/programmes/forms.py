@@ -160,3 +160,18 @@ class PauseForm(forms.Form):
         if value > today + self.MAX_PAUSE:
             raise forms.ValidationError("Pause until must be within a year from today")
         return value
+
+
+class InvitationForm(SignUpForm):
+    """Joining from an invitation: the address is the one invited (the link proves it), the rest as sign-up."""
+
+    fieldsets = [
+        ("About you", ["full_name", "organisation", "role"]),
+        ("How your matches can reach you", ["phone", "video_kind", "video_handle", "happy_to_talk_about"]),
+        ("How often", ["rhythm", "text_reminders"]),
+        ("Before you join", ["agree_rules", "agree_sharing"]),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["email"]

@@ -14,6 +14,7 @@ RESUME = SignedLink("resume", max_age=timedelta(days=400))
 # RFC 8058: an unsubscribe link keeps working; so does the round-up email's "no more of these".
 UNSUBSCRIBE = SignedLink("unsubscribe", max_age=None)
 DIGESTS_OFF = SignedLink("digests-off", max_age=None)
+INVITE = SignedLink("invite", max_age=timedelta(days=30))
 
 
 def unsubscribe_link(membership_id: int) -> str:

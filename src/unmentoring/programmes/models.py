@@ -200,3 +200,24 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.programme}, {self.sent_at:%Y-%m-%d})"
+
+
+class Invitation(models.Model):
+    """Someone an organiser invited (or imported from the old spreadsheet). They are not a member, and are
+    never matched, until they follow the emailed link and agree to the rules themselves."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    full_name = models.CharField(max_length=120, blank=True)
+    organisation = models.CharField(max_length=120, blank=True)
+    role = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme", "email"], name="invitation_programme_email_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.email} invited to {self.programme}"

@@ -4,7 +4,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
 from unmentoring.core.personal_data import PersonalData, register, when
-from unmentoring.programmes.models import Membership, PendingSignUp
+from unmentoring.programmes.models import Invitation, Membership, PendingSignUp
 
 
 def _memberships(person) -> list[dict]:
@@ -55,6 +55,16 @@ def _erase_sign_ups_waiting(person) -> None:
     PendingSignUp.objects.filter(email__iexact=person.email).delete()
 
 
+def _invitations(person) -> list[dict]:
+    return [{"programme": name, "organisation": org, "invited_at": when(at), "accepted_at": when(accepted)}
+            for name, org, at, accepted in Invitation.objects.filter(email__iexact=person.email).order_by("pk")
+            .values_list("programme__name", "organisation", "created_at", "accepted_at")]
+
+
+def _erase_invitations(person) -> None:
+    Invitation.objects.filter(email__iexact=person.email).delete()
+
+
 def _programmes_organised(person) -> list[str]:
     return list(person.organised_programmes.order_by("name").values_list("name", flat=True))
 
@@ -62,3 +72,4 @@ def _programmes_organised(person) -> list[str]:
 register(PersonalData(key="memberships", export=_memberships, erase=_forget_admin_history))
 register(PersonalData(key="sign_ups_waiting_for_confirmation", export=_sign_ups_waiting, erase=_erase_sign_ups_waiting))
 register(PersonalData(key="programmes_organised", export=_programmes_organised))
+register(PersonalData(key="invitations", export=_invitations, erase=_erase_invitations))

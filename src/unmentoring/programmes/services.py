@@ -23,8 +23,8 @@ from unmentoring.core.links import absolute_url
 from unmentoring.core.services import audit_record
 from unmentoring.notifications.services import Outgoing, messages_delete, messages_queue
 from unmentoring.programmes.enums import MembershipStatus, PauseReason
-from unmentoring.programmes.links import SIGN_UP, membership_email_context
-from unmentoring.programmes.models import Announcement, Membership, PendingSignUp, Programme
+from unmentoring.programmes.links import INVITE, SIGN_UP, membership_email_context
+from unmentoring.programmes.models import Announcement, Invitation, Membership, PendingSignUp, Programme
 from unmentoring.programmes.signals import membership_left
 
 
@@ -244,6 +244,19 @@ def signups_purge_unconfirmed(*, now: datetime | None = None) -> int:
     return deleted
 
 
+INVITATION_DAYS = 30  # as long as the link works
+
+
+def invitations_purge_expired(*, now: datetime | None = None) -> int:
+    """Invitations nobody accepted are removed once their link has expired, with their emails."""
+    now = now or timezone.now()
+    stale = Invitation.objects.filter(accepted_at__isnull=True, created_at__lt=now - timedelta(days=INVITATION_DAYS))
+    # Their emails (a name and an address that never became ours) go with them.
+    messages_delete(idempotency_keys=[], prefixes=[f"invitation:{pk}:" for pk in stale.values_list("pk", flat=True)])
+    deleted, _ = stale.delete()
+    return deleted
+
+
 # --- Organisers ---------------------------------------------------------------
 
 
@@ -325,3 +338,74 @@ def announcement_send(*, programme: Programme, subject: str, body: str, actor, n
     audit_record(actor=actor, action="announcement.send", subject=f"announcement:{announcement.pk}",
                  detail={"recipients": len(recipients)}, programme=programme)
     return announcement
+
+
+# --- Invitations and the old spreadsheet ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Invitee:
+    email: str
+    full_name: str = ""
+    organisation: str = ""
+    role: str = ""
+    phone: str = ""
+
+
+@transaction.atomic
+def invitations_send(*, programme: Programme, invitees: list[Invitee], actor=None, source: str = "invite") -> int:
+    """Invite people to join (from the console, or imported rows): each gets an email with a link to confirm.
+    Nobody is a member, or matched, until they confirm and agree to the rules themselves. People already
+    members are skipped; inviting someone again sends a fresh link. Returns how many were invited."""
+    now = timezone.now()
+    members = set(programme.memberships.exclude(status=MembershipStatus.LEFT).values_list("person__email", flat=True))
+    sent = []
+    for invitee in invitees:
+        email = normalise_email(invitee.email)
+        if email in members:
+            continue
+        invitation, _ = Invitation.objects.update_or_create(
+            programme=programme, email=email,
+            defaults={"full_name": invitee.full_name, "organisation": invitee.organisation, "role": invitee.role,
+                      "phone": invitee.phone, "invited_by": actor, "created_at": now, "accepted_at": None})
+        sent.append(invitation)
+    messages_queue(Outgoing(
+        template="invitation", to_email=i.email, programme_id=programme.pk,
+        idempotency_key=f"invitation:{i.pk}:{uuid.uuid4().hex}",
+        context={"name": i.full_name, "programme_name": programme.name, "summary": programme.summary,
+                 "invited_by": getattr(actor, "full_name", "") or f"The organisers of {programme.name}",
+                 "link": absolute_url("programmes:invitation", kwargs={"token": INVITE.make(i.pk)}), "days": 30},
+    ) for i in sent)
+    audit_record(actor=actor, action=f"{source}.send", subject=f"programme:{programme.pk}",
+                 detail={"invited": len(sent)}, programme=programme)
+    return len(sent)
+
+
+@transaction.atomic
+def invitation_accept(*, invitation_id: int, full_name: str, details: MembershipDetails,
+                      now: datetime | None = None) -> Membership:
+    """The invited person confirms: their address is proven by the link, and their consents are recorded now,
+    by them."""
+    now = now or timezone.now()
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("programme").filter(pk=invitation_id).first()
+    if invitation is None or invitation.accepted_at is not None:
+        raise ApplicationError("This invitation has been used already. If you joined, sign in.")
+    person = Person.objects.get_by_email(invitation.email)
+    if person is None:
+        person = Person.objects.create_user(invitation.email, full_name=full_name, email_confirmed_at=now)
+    elif person.email_confirmed_at is None:
+        person.email_confirmed_at = now
+        person.full_name = person.full_name or full_name
+        person.save(update_fields=["email_confirmed_at", "full_name"])
+    fields = {**details.fields(now=now), "status": MembershipStatus.ACTIVE, "paused_until": None, "pause_reason": "",
+              "left_at": None, "rules_agreed_at": now, "sharing_agreed_at": now, "confirmed_at": now}
+    membership = Membership.objects.select_for_update().filter(person=person, programme=invitation.programme).first()
+    if membership is None:
+        membership = Membership.objects.create(person=person, programme=invitation.programme, created_at=now, **fields)
+    elif membership.status == MembershipStatus.LEFT:
+        for name, value in fields.items():
+            setattr(membership, name, value)
+        membership.save()
+    invitation.accepted_at = now
+    invitation.save(update_fields=["accepted_at"])
+    return membership

@@ -7,6 +7,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/join/", views.join, name="join"),
     path("programmes/<slug:slug>/join/check-your-email/", views.check_email, name="check-email"),
     path("join/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("r/invitation/<str:token>/", views.invitation, name="invitation"),
     path("account/programmes/<slug:slug>/details/", views.membership_details, name="membership-details"),
     path("account/programmes/<slug:slug>/pause/", views.membership_pause, name="membership-pause"),
     path("account/programmes/<slug:slug>/resume/", views.membership_resume, name="membership-resume"),

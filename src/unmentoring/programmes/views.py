@@ -11,9 +11,9 @@ from unmentoring.core.errors import ApplicationError
 from unmentoring.core.views import bad_link, client_ip, too_many_requests
 from unmentoring.programmes import services
 from unmentoring.programmes.enums import PauseReason
-from unmentoring.programmes.forms import MembershipDetailsForm, PauseForm, SignUpForm
-from unmentoring.programmes.links import DIGESTS_OFF, RESUME, SIGN_UP, UNSUBSCRIBE
-from unmentoring.programmes.models import Membership, PendingSignUp
+from unmentoring.programmes.forms import InvitationForm, MembershipDetailsForm, PauseForm, SignUpForm
+from unmentoring.programmes.links import DIGESTS_OFF, INVITE, RESUME, SIGN_UP, UNSUBSCRIBE
+from unmentoring.programmes.models import Invitation, Membership, PendingSignUp
 from unmentoring.programmes.selectors import membership_of, programme_get
 
 DETAIL_FIELDS = ["organisation", "role", "phone", "video_kind", "video_handle", "happy_to_talk_about", "rhythm"]
@@ -45,6 +45,29 @@ def join(request, slug):
         request.session["signed_up_email"] = data["email"]
         return redirect("programmes:check-email", slug=programme.slug)
     return render(request, "programmes/join.html", {"programme": programme, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """Join from an invitation (invite-only programmes too): the details pre-filled from what the organisers
+    had, the consents given here, by the person."""
+    invitation_id = INVITE.read_or_none(token)
+    found = Invitation.objects.select_related("programme").filter(pk=invitation_id).first() if invitation_id else None
+    if found is None or found.accepted_at is not None:
+        return bad_link(request, "This invitation is not valid, has expired or has been used. Ask the organisers "
+                                 "for a new one, or sign in if you joined.")
+    initial = {"full_name": found.full_name, "organisation": found.organisation, "role": found.role, "phone": found.phone}
+    form = InvitationForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.invitation_accept(invitation_id=found.pk, full_name=form.cleaned_data["full_name"],
+                                                    details=_details(form.cleaned_data))
+        except ApplicationError as error:
+            return bad_link(request, error, status=409)
+        login(request, membership.person, backend="sesame.backends.ModelBackend")
+        messages.success(request, f"You have joined {membership.programme.name}.")
+        return redirect("site:account")
+    return render(request, "programmes/invitation.html", {"invitation": found, "programme": found.programme, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
