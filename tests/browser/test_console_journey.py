@@ -118,6 +118,20 @@ def test_an_organiser_imports_a_spreadsheet_and_the_invited_person_joins(page, s
     assert "Invited 1 person" in page.locator(".govuk-notification-banner").inner_text()
     check(page, "import-done")
 
+    member = MembershipFactory(programme=programme).person
+    other = MembershipFactory(programme=programme).person
+    history = tmp_path / "history.csv"
+    history.write_text(f"Month,Email 1,Email 2\r\nNovember 2025,{member.email},{other.email}\r\n"
+                       f"Sometime,{member.email},nobody@example.org\r\n")
+    page.get_by_role("link", name="Import past pairings").click()
+    page.get_by_label("The spreadsheet, saved as CSV").set_input_files(str(history))
+    page.get_by_role("button", name="Upload and check").click()
+    page.get_by_role("button", name="Check the rows").click()
+    assert "nobody@example.org is not a member" in page.get_by_test_id("import-errors").inner_text()
+    check(page, "history-checked")
+    page.get_by_test_id("import-commit").click()
+    assert "Recorded 1 past pair" in page.locator(".govuk-notification-banner").inner_text()
+
     page.get_by_role("button", name="Sign out").click()
     messages_deliver_due()
     page.goto("/sent-mail/")

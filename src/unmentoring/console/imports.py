@@ -13,6 +13,8 @@ from unmentoring.programmes.imports import (
 )
 from unmentoring.programmes.models import Programme
 from unmentoring.programmes.services import Invitee, invitations_send
+from unmentoring.rounds.history import HISTORY_FIELDS, HistoryCheck, check_history
+from unmentoring.rounds.services.history import past_pairings_import
 
 
 def people_import_check(programme: Programme, data: bytes, overrides: dict[str, str]) -> tuple[PeopleCheck, dict]:
@@ -32,3 +34,18 @@ def people_import_commit(programme: Programme, check: PeopleCheck, *, actor) -> 
     return invitations_send(programme=programme, actor=actor, source="import.people", invitees=[
         Invitee(email=r.email, full_name=r.full_name, organisation=r.organisation, role=r.role, phone=r.phone)
         for r in check.ready])
+
+
+def history_import_check(programme: Programme, data: bytes, overrides: dict[str, str]) -> tuple[HistoryCheck, dict]:
+    table = read_table(data)
+    mapping = {**guess_mapping(table.header, HISTORY_FIELDS), **overrides}
+    mapping = {k: v for k, v in mapping.items() if v}
+    if problems := mapping_problems(table.header, mapping, HISTORY_FIELDS):
+        raise UnreadableFile(" ".join(problems))
+    members = {email.lower(): pk for pk, email in programme.memberships.filter(confirmed_at__isnull=False)
+               .values_list("pk", "person__email")}
+    return check_history(table, mapping, members=members), mapping
+
+
+def history_import_commit(programme: Programme, check: HistoryCheck, *, actor) -> int:
+    return past_pairings_import(programme=programme, pairs=check.pairs, actor=actor)

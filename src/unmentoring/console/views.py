@@ -16,7 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from unmentoring.console.exports import FORMATS, TABLES, export_table
 from unmentoring.console.forms import AnnouncementForm, MemberFilterForm, OrganiserAddForm, UploadForm, mapping_form
-from unmentoring.console.imports import people_import_check, people_import_commit
+from unmentoring.console.imports import (
+    history_import_check,
+    history_import_commit,
+    people_import_check,
+    people_import_commit,
+)
 from unmentoring.console.selectors import (
     audit_log,
     member_history,
@@ -39,6 +44,7 @@ from unmentoring.outcomes.selectors import report_for_reader
 from unmentoring.outcomes.services import report_resolve
 from unmentoring.programmes.imports import MAX_BYTES, PEOPLE_FIELDS, UnreadableFile, guess_mapping, read_table
 from unmentoring.programmes.services import announcement_recipients, announcement_send, organiser_add, organiser_remove
+from unmentoring.rounds.history import HISTORY_FIELDS
 
 AUDIT_PER_PAGE = 50
 MEMBERS_PER_PAGE = 50
@@ -194,15 +200,20 @@ def announce(request, slug):
     return render(request, "console/announce.html", context)
 
 
-IMPORT_SESSION_KEY = "console-import:{pk}"
+IMPORT_SESSION_KEY = "console-import:{kind}:{pk}"
+IMPORTS = {  # what each import maps, checks and writes
+    "people": {"fields": PEOPLE_FIELDS, "check": people_import_check, "commit": people_import_commit,
+               "template": "console/import_people.html"},
+    "history": {"fields": HISTORY_FIELDS, "check": history_import_check, "commit": history_import_commit,
+                "template": "console/import_history.html"},
+}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def people_import(request, slug):
-    """Upload the old spreadsheet, map its columns, see every row's errors, then invite the valid rows."""
+def _import(request, slug, kind: str):
+    """Upload a CSV, map its columns, see every row's errors, then write the valid rows (only then)."""
     found = programme_organised(person=request.user, slug=slug)
-    key = IMPORT_SESSION_KEY.format(pk=found.pk)
+    spec = IMPORTS[kind]
+    key = IMPORT_SESSION_KEY.format(kind=kind, pk=found.pk)
     context = {"programme": found, "section": "members"}
     action = request.POST.get("action", "")
     if request.method == "POST" and action == "upload":
@@ -215,27 +226,49 @@ def people_import(request, slug):
                 upload.add_error("file", str(error))
             else:
                 request.session[key] = {"name": upload.cleaned_data["file"].name, "data": base64.b64encode(data).decode()}
-                context |= {"mapping": mapping_form(table.header, PEOPLE_FIELDS, initial=guess_mapping(table.header)),
-                            "file_name": upload.cleaned_data["file"].name, "table": table}
-                return render(request, "console/import_people.html", context)
-        return render(request, "console/import_people.html", {**context, "upload": upload})
+                mapping = mapping_form(table.header, spec["fields"], initial=guess_mapping(table.header, spec["fields"]))
+                context |= {"mapping": mapping, "file_name": upload.cleaned_data["file"].name, "table": table}
+                return render(request, spec["template"], context)
+        return render(request, spec["template"], {**context, "upload": upload})
     stored = request.session.get(key)
     if request.method == "POST" and stored and action in ("check", "commit"):
         data = base64.b64decode(stored["data"])
         table = read_table(data)
-        mapping = mapping_form(table.header, PEOPLE_FIELDS, data=request.POST)
+        mapping = mapping_form(table.header, spec["fields"], data=request.POST)
         context |= {"mapping": mapping, "file_name": stored["name"], "table": table}
         if mapping.is_valid():
-            check, _ = people_import_check(found, data, mapping.cleaned_data)
+            try:
+                check, _ = spec["check"](found, data, mapping.cleaned_data)
+            except UnreadableFile as error:
+                mapping.add_error(None, str(error))
+                return render(request, spec["template"], context)
             if action == "commit":
-                invited = people_import_commit(found, check, actor=request.user)
+                written = spec["commit"](found, check, actor=request.user)
                 del request.session[key]
-                messages.success(request, f"Invited {invited} {'person' if invited == 1 else 'people'}. They join when "
-                                          "they confirm; until then they are not matched.")
+                messages.success(request, _IMPORTED[kind](written))
                 return redirect("console:members", slug=found.slug)
             context["check"] = check
-        return render(request, "console/import_people.html", context)
-    return render(request, "console/import_people.html", {**context, "upload": UploadForm()})
+        return render(request, spec["template"], context)
+    return render(request, spec["template"], {**context, "upload": UploadForm()})
+
+
+_IMPORTED = {
+    "people": lambda n: (f"Invited {n} {'person' if n == 1 else 'people'}. They join when they confirm; until then "
+                         "they are not matched."),
+    "history": lambda n: f"Recorded {n} past pair{'' if n == 1 else 's'}: the next draws avoid repeating them.",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def people_import(request, slug):
+    return _import(request, slug, "people")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def history_import(request, slug):
+    return _import(request, slug, "history")
 
 
 @login_required

@@ -134,3 +134,25 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seat}: {self.met}"
+
+
+class PastPairing(models.Model):
+    """Two members who met before this service ran the programme (from its old spreadsheet): the engine avoids
+    pairing them again, as it does pairs from past rounds. ``round`` orders them before round 1 (0 is the
+    latest spreadsheet round, -1 the one before…)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="past_pairings")
+    a = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(max_length=40, help_text="The round or month as the spreadsheet had it.")
+    round = models.IntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "a", "b", "label"], name="past_pairing_unique"),
+            models.CheckConstraint(condition=models.Q(a__lt=models.F("b")), name="past_pairing_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.a_id} and {self.b_id} ({self.label})"

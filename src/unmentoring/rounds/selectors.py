@@ -16,7 +16,7 @@ from unmentoring.programmes.enums import Cadence, MembershipStatus, Rhythm
 from unmentoring.programmes.models import Membership
 from unmentoring.rounds.enums import Met, Publish, RematchOutcome, RoundState
 from unmentoring.rounds.links import CHECKIN, seat_link
-from unmentoring.rounds.models import CheckIn, Group, Round, Seat
+from unmentoring.rounds.models import CheckIn, Group, PastPairing, Round, Seat
 
 QUARTER_IN_ROUNDS = {Cadence.WEEKLY: 13, Cadence.FORTNIGHTLY: 6, Cadence.MONTHLY: 3}
 
@@ -75,11 +75,15 @@ def past_meetings(*, programme, membership_ids: set[int], up_to_round: int) -> l
         .order_by("group_id", "membership_id", "group__seats__membership_id")
     )
     name = {pk: str(pk) for pk in membership_ids}
-    return [
+    meetings = [
         PastMeeting(round=number, a=name[a], b=name[b])
         for number, a, b in rows.iterator(chunk_size=20000)
         if a in name and b in name
     ]
+    # And the spreadsheet era's, before round 1 (imported by the organisers).
+    earlier = PastPairing.objects.filter(programme=programme).values_list("round", "a_id", "b_id").order_by("round", "pk")
+    return meetings + [PastMeeting(round=number, a=name[a], b=name[b]) for number, a, b in earlier
+                       if a in name and b in name]
 
 
 def blocked_pairs(memberships: list[Membership]) -> list[tuple[str, str]]:
