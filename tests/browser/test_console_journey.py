@@ -34,6 +34,7 @@ def test_an_organiser_signs_in_lands_on_the_console_adds_a_co_organiser_and_read
         MembershipFactory(programme=programme, organisation=f"Org {n % 2}")
     rnd = round_schedule_next(programme=programme, now=timezone.now() - timedelta(days=9))
     round_draw(round_id=rnd.pk, now=rnd.draw_at)
+    round_schedule_next(programme=programme, now=timezone.now())
 
     page.goto(sign_in_link(organiser))
     page.get_by_test_id("sign-in-button").click()
@@ -73,6 +74,11 @@ def test_an_organiser_signs_in_lands_on_the_console_adds_a_co_organiser_and_read
     page.get_by_role("link", name="Round 1", exact=True).click()
     assert page.get_by_test_id("console-group").count() == 2
     check(page, "round")
+    page.get_by_role("link", name="All rounds").click()
+    page.get_by_role("link", name="Round 2", exact=True).click()
+    page.get_by_test_id("preview-button").click()
+    assert page.get_by_test_id("preview-groups").inner_text() == "2"
+    check(page, "round-preview")
 
     page.get_by_role("link", name="Announce").click()
     check(page, "announce")

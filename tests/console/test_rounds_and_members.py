@@ -6,9 +6,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import MembershipFactory, PersonFactory
-from tests.rounds.helpers import drawn_round
-from unmentoring.rounds.models import Seat
+from tests.rounds.helpers import drawn_round, schedule
+from unmentoring.notifications.models import Message
+from unmentoring.rounds.models import Group, Seat
 from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
+from unmentoring.rounds.services.lifecycle import rounds_advance
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +83,25 @@ def test_the_console_list_pages_take_the_same_queries_for_one_item_or_twenty(cli
     paths[2] = reverse("console:round", args=[weekly.slug, rnd.number])
     paths[3] = reverse("console:member", args=[weekly.slug, Seat.objects.filter(group__round=rnd).first().membership_id])
     assert [_queries(client, path) for path in paths] == before
+
+
+def test_trying_the_draw_shows_what_to_expect_and_stores_and_sends_nothing(client, weekly, members, organiser):
+    rnd = schedule(weekly)
+    messages_before = Message.objects.count()
+    path = reverse("console:round-preview", args=[weekly.slug, rnd.number])
+    assert client.get(path).status_code == 405
+    page = client.post(path).content.decode()
+    assert 'data-testid="preview-groups">4<' in page and 'data-testid="preview-repeats">0<' in page
+    assert members[0].person.full_name in page
+    assert (Group.objects.count(), Message.objects.count()) == (0, messages_before)
+    rnd.refresh_from_db()
+    assert rnd.state == "scheduled" and rnd.seed not in page
+    rounds_advance(now=rnd.draw_at)
+    assert client.post(path).status_code == 302  # drawn: nothing to try
+
+
+def test_trying_the_draw_says_who_cannot_be_placed(client, weekly, organiser):
+    MembershipFactory(programme=weekly, organisation="Org 0")
+    rnd = schedule(weekly)
+    page = client.post(reverse("console:round-preview", args=[weekly.slug, rnd.number])).content.decode()
+    assert "1 member due: at least 2 are needed." in page

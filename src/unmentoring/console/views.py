@@ -44,7 +44,9 @@ from unmentoring.outcomes.selectors import report_for_reader
 from unmentoring.outcomes.services import report_resolve
 from unmentoring.programmes.imports import MAX_BYTES, PEOPLE_FIELDS, UnreadableFile, guess_mapping, read_table
 from unmentoring.programmes.services import announcement_recipients, announcement_send, organiser_add, organiser_remove
+from unmentoring.rounds.enums import RoundState
 from unmentoring.rounds.history import HISTORY_FIELDS
+from unmentoring.rounds.selectors import draw_preview
 
 AUDIT_PER_PAGE = 50
 MEMBERS_PER_PAGE = 50
@@ -136,6 +138,19 @@ def round_detail(request, slug, number):
     reports = [r for r in round_reports(rnd) if r.about_id != request.user.pk]
     return render(request, "console/round.html", {"programme": found, "section": "rounds", "round": rnd,
                                                   "groups": round_groups(rnd), "reports": reports})
+
+
+@login_required
+@require_POST
+def round_preview(request, slug, number):
+    """A trial draw on today's members, for a round not yet drawn: nothing is stored or sent."""
+    found = programme_organised(person=request.user, slug=slug)
+    rnd = round_of_programme(found, number)
+    if rnd.state != RoundState.SCHEDULED:
+        messages.error(request, f"Round {rnd.number} has been drawn already.")
+        return redirect("console:round", slug=found.slug, number=rnd.number)
+    return render(request, "console/round.html", {"programme": found, "section": "rounds", "round": rnd,
+                                                  "groups": [], "reports": [], "preview": draw_preview(rnd)})
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
 from unmentoring.accounts.models import Block
-from unmentoring.matching import PastMeeting
+from unmentoring.matching import MatchingError, Participant, PastMeeting, match
 from unmentoring.programmes.enums import Cadence, MembershipStatus, Rhythm
 from unmentoring.programmes.models import Membership
 from unmentoring.rounds.enums import Met, Publish, RematchOutcome, RoundState
@@ -246,3 +247,35 @@ def people_grouped_with(*, person) -> set[int]:
     groups = Seat.objects.filter(membership__person=person).values("group")
     return set(Seat.objects.filter(group__in=groups, membership__isnull=False).exclude(membership__person=person)
                .values_list("membership__person_id", flat=True))
+
+
+@dataclass(frozen=True)
+class DrawPreview:
+    due: int
+    groups: list[list[Membership]]
+    repeat_pairs: int
+    same_org_pairs: int
+    problem: str  # why nobody could be grouped, if so
+
+
+def draw_preview(rnd: Round) -> DrawPreview:
+    """A trial of the draw on the members due today: nothing stored, nothing sent. It uses a fresh random
+    seed, not the round's (still secret: a trial with it would rehearse the real draw), so the real draw's
+    groups will differ; its counts say what to expect."""
+    members = memberships_due(rnd)
+    by_id = {str(m.pk): m for m in members}
+    if len(members) < 2:
+        return DrawPreview(due=len(members), groups=[], repeat_pairs=0, same_org_pairs=0,
+                           problem=f"{len(members)} member{'s' if len(members) != 1 else ''} due: at least 2 are needed.")
+    programme = rnd.programme
+    try:
+        grouping = match(
+            [Participant(id=key, organisation=" ".join(m.organisation.casefold().split())) for key, m in by_id.items()],
+            history=past_meetings(programme=programme, membership_ids={m.pk for m in members}, up_to_round=rnd.number - 1),
+            blocked=blocked_pairs(members), group_size=programme.group_size, seed=secrets.randbits(63),
+            same_org=programme.same_org_policy,
+        )
+    except MatchingError as error:
+        return DrawPreview(due=len(members), groups=[], repeat_pairs=0, same_org_pairs=0, problem=str(error))
+    return DrawPreview(due=len(members), groups=[[by_id[k] for k in g.members] for g in grouping.groups],
+                       repeat_pairs=grouping.repeat_pairs, same_org_pairs=grouping.same_org_pairs, problem="")
