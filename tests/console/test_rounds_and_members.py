@@ -1,13 +1,18 @@
 """Watching a programme from the console: its rounds with their groups and check-ins, and its members."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import MembershipFactory, PersonFactory
 from tests.rounds.helpers import drawn_round, schedule
+from unmentoring.core.models import AuditEvent
 from unmentoring.notifications.models import Message
+from unmentoring.notifications.services import message_render
 from unmentoring.rounds.models import Group, Seat
 from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
 from unmentoring.rounds.services.lifecycle import rounds_advance
@@ -105,3 +110,29 @@ def test_trying_the_draw_says_who_cannot_be_placed(client, weekly, organiser):
     rnd = schedule(weekly)
     page = client.post(reverse("console:round-preview", args=[weekly.slug, rnd.number])).content.decode()
     assert "1 member due: at least 2 are needed." in page
+
+
+def test_an_organiser_pauses_or_removes_a_member_with_a_reason_they_are_emailed(client, weekly, members, organiser):
+    path = reverse("console:member", args=[weekly.slug, members[0].pk])
+    until = timezone.localdate() + timedelta(days=30)
+    bad = client.post(path, {"action": "pause", "pause-paused_until_day": until.day, "pause-paused_until_month": until.month,
+                             "pause-paused_until_year": until.year, "pause-reason": ""})
+    assert bad.context["pause_form"].errors["reason"] == ["Say why: the member is told"]
+    past = client.post(path, {"action": "pause", "pause-paused_until_day": "1", "pause-paused_until_month": "1",
+                              "pause-paused_until_year": "2020", "pause-reason": "x"})
+    assert past.context["pause_form"].errors["paused_until"] == ["Pause until must be in the future"]
+    assert not Message.objects.filter(template__startswith="organisers_").exists()
+    client.post(path, {"action": "pause", "pause-paused_until_day": until.day, "pause-paused_until_month": until.month,
+                       "pause-paused_until_year": until.year, "pause-reason": "Two reports of sales pitches."})
+    members[0].refresh_from_db()
+    assert (members[0].status, members[0].pause_reason, members[0].paused_until) == ("paused", "organisers", until)
+    paused = message_render(Message.objects.get(template="organisers_paused"))
+    assert "Two reports of sales pitches." in paused.body_text and f"{until:%-d %B %Y}" in paused.body_text
+    client.post(path, {"action": "remove", "remove-reason": "Asked to leave by their council."})
+    members[0].refresh_from_db()
+    assert members[0].status == "left"
+    removed = message_render(Message.objects.get(template="organisers_removed"))
+    assert "Asked to leave by their council." in removed.body_text
+    assert list(AuditEvent.objects.filter(action__startswith="membership.").values_list("action", flat=True)
+                .order_by("pk")) == ["membership.pause", "membership.remove"]
+    assert client.post(path, {"action": "remove", "remove-reason": "again"}).context["remove_form"].errors

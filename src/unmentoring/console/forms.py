@@ -3,6 +3,7 @@ from django import forms
 from unmentoring.accounts.forms import EmailAddressField
 from unmentoring.core.forms import PlainTextField
 from unmentoring.programmes.enums import MembershipStatus, Rhythm
+from unmentoring.programmes.forms import PauseForm
 
 
 class OrganiserAddForm(forms.Form):
@@ -71,3 +72,19 @@ def mapping_form(header: list[str], fields: dict, data=None, initial=None) -> fo
             error_messages={"required": f"Choose the column that holds {label.lower()}",
                             "invalid_choice": f"Choose a column for {label.lower()} from the list"})
     return form
+
+
+_REASON = {"label": "Why (the member is told)", "max_length": 1000, "multiline": True,
+           "widget": forms.Textarea(attrs={"rows": 3}),
+           "error_messages": {"required": "Say why: the member is told",
+                              "max_length": "The reason must be 1000 characters or fewer",
+                              "hidden": "The reason must not include hidden characters"}}
+
+
+class MemberPauseForm(PauseForm):
+    paused_until = PauseForm.base_fields["paused_until"]
+    reason = PlainTextField(**_REASON)
+
+
+class MemberRemoveForm(forms.Form):
+    reason = PlainTextField(**_REASON)

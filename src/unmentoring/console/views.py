@@ -15,7 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unmentoring.console.exports import FORMATS, TABLES, export_table
-from unmentoring.console.forms import AnnouncementForm, MemberFilterForm, OrganiserAddForm, UploadForm, mapping_form
+from unmentoring.console.forms import (
+    AnnouncementForm,
+    MemberFilterForm,
+    MemberPauseForm,
+    MemberRemoveForm,
+    OrganiserAddForm,
+    UploadForm,
+    mapping_form,
+)
 from unmentoring.console.imports import (
     history_import_check,
     history_import_commit,
@@ -43,7 +51,14 @@ from unmentoring.core.services import audit_record
 from unmentoring.outcomes.selectors import report_for_reader
 from unmentoring.outcomes.services import report_resolve
 from unmentoring.programmes.imports import MAX_BYTES, PEOPLE_FIELDS, UnreadableFile, guess_mapping, read_table
-from unmentoring.programmes.services import announcement_recipients, announcement_send, organiser_add, organiser_remove
+from unmentoring.programmes.services import (
+    announcement_recipients,
+    announcement_send,
+    membership_pause_by_organisers,
+    membership_remove,
+    organiser_add,
+    organiser_remove,
+)
 from unmentoring.rounds.enums import RoundState
 from unmentoring.rounds.history import HISTORY_FIELDS
 from unmentoring.rounds.selectors import draw_preview
@@ -166,14 +181,33 @@ def members(request, slug):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def member(request, slug, pk):
     found = programme_organised(person=request.user, slug=slug)
     membership = member_of_programme(found, pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    pause_form = MemberPauseForm(request.POST if action == "pause" else None, prefix="pause")
+    remove_form = MemberRemoveForm(request.POST if action == "remove" else None, prefix="remove")
+    form = {"pause": pause_form, "remove": remove_form}.get(action)
+    if form is not None and form.is_valid():
+        try:
+            if action == "pause":
+                membership_pause_by_organisers(membership=membership, until=form.cleaned_data["paused_until"],
+                                               reason=form.cleaned_data["reason"], actor=request.user)
+            else:
+                membership_remove(membership=membership, reason=form.cleaned_data["reason"], actor=request.user)
+        except ApplicationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{membership.person.full_name} is {'paused' if action == 'pause' else 'removed'}"
+                                      " and has been emailed why.")
+            return redirect("console:member", slug=found.slug, pk=membership.pk)
     history = member_history(membership)
     if membership.person_id == request.user.pk:  # an organiser reported is not shown the report
         history["reports_about"] = []
     return render(request, "console/member.html", {"programme": found, "section": "members",
-                                                   "membership": membership, **history})
+                                                   "membership": membership, "pause_form": pause_form,
+                                                   "remove_form": remove_form, **history})
 
 
 @login_required

@@ -15,6 +15,7 @@ class PauseReason(models.TextChoices):
     ASKED = "asked", "Paused by the member"
     SKIPPED_ROUND = "skipped_round", "Skipping one round"
     SILENT = "silent", "Paused after three rounds without an answer"
+    ORGANISERS = "organisers", "Paused by the organisers"
 
 
 class VideoKind(models.TextChoices):

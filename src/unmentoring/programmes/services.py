@@ -409,3 +409,50 @@ def invitation_accept(*, invitation_id: int, full_name: str, details: Membership
     invitation.accepted_at = now
     invitation.save(update_fields=["accepted_at"])
     return membership
+
+
+# --- The organisers' actions on a member ------------------------------------------------
+
+
+def _organisers_message(template: str, membership: Membership, reason: str, **extra) -> Outgoing:
+    return Outgoing(
+        template=template, to_email=membership.person.email, person_id=membership.person_id,
+        programme_id=membership.programme_id, idempotency_key=f"{template}:{membership.pk}:{uuid.uuid4().hex}",
+        context={**membership_email_context(membership), "name": membership.person.full_name, "reason": reason,
+                 "contact_email": membership.programme.contact_email, **extra},
+    )
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("Say why: the member is told.")
+    if len(reason) > 1000:
+        raise ApplicationError("The reason must be 1000 characters or fewer.")
+    return reason
+
+
+@transaction.atomic
+def membership_pause_by_organisers(*, membership: Membership, until: date, reason: str, actor) -> Membership:
+    """An organiser pauses a member until a date, with a reason the member is emailed; audited."""
+    reason = _reason(reason)
+    membership = membership_pause(membership=membership, until=until, reason=PauseReason.ORGANISERS)
+    audit_record(actor=actor, action="membership.pause", subject=f"person:{membership.person_id}",
+                 detail={"until": until.isoformat()}, programme=membership.programme_id)
+    messages_queue([_organisers_message("organisers_paused", membership, reason, until=f"{until:%-d %B %Y}",
+                                        resume_link=absolute_url("site:account"))])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, reason: str, actor) -> Membership:
+    """An organiser removes a member from the programme, with a reason the member is emailed; audited. Their
+    account and what they wrote stay theirs (they can still download or delete it)."""
+    reason = _reason(reason)
+    if membership.status == MembershipStatus.LEFT:
+        raise ApplicationError("They have left the programme already.")
+    membership = membership_leave(membership=membership)
+    audit_record(actor=actor, action="membership.remove", subject=f"person:{membership.person_id}",
+                 programme=membership.programme_id)
+    messages_queue([_organisers_message("organisers_removed", membership, reason)])
+    return membership
