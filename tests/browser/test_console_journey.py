@@ -94,6 +94,17 @@ def test_an_organiser_signs_in_lands_on_the_console_adds_a_co_organiser_and_read
     page.get_by_role("link", name="Export").click()
     check(page, "exports")
 
+    page.get_by_role("link", name="Settings").click()
+    check(page, "settings")
+    page.get_by_label("Days to meet").fill("0")
+    page.get_by_role("button", name="Preview the dates").click()
+    assert page.title().startswith("Error: ")
+    check(page, "settings-error")
+    page.get_by_label("Days to meet").fill("10")
+    page.get_by_role("button", name="Preview the dates").click()
+    assert page.get_by_test_id("schedule-preview").locator("li").count() == 3
+    check(page, "settings-preview")
+
 
 SPREADSHEET = ("Timestamp,Your name,Work email,Council,Job title\r\n"
                "01/11/2026,Zoë Ñúñez,zoe@example.org,Leeds City Council,Developer\r\n"

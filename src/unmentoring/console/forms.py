@@ -4,6 +4,7 @@ from unmentoring.accounts.forms import EmailAddressField
 from unmentoring.core.forms import PlainTextField
 from unmentoring.programmes.enums import MembershipStatus, Rhythm
 from unmentoring.programmes.forms import PauseForm
+from unmentoring.programmes.models import Programme
 
 
 class OrganiserAddForm(forms.Form):
@@ -88,3 +89,51 @@ class MemberPauseForm(PauseForm):
 
 class MemberRemoveForm(forms.Form):
     reason = PlainTextField(**_REASON)
+
+
+class ProgrammeForm(forms.ModelForm):
+    """A programme's settings, in words a volunteer understands; the model's own checks say what is wrong."""
+
+    class Meta:
+        model = Programme
+        fields = ["name", "slug", "summary", "description", "rules_text", "prompts", "hashtag", "contact_email",
+                  "is_open", "cadence", "weekday", "week_of_month", "draw_time", "window_days", "notice_days",
+                  "checkin_days", "group_size", "same_org_policy", "time_zone", "bank_holidays"]
+        labels = {
+            "name": "Name", "slug": "Web address", "summary": "Summary", "description": "Description (optional)",
+            "rules_text": "The rule", "prompts": "Things to talk about", "hashtag": "Hashtag (optional)",
+            "contact_email": "Organisers' email address (optional)", "is_open": "Anyone may sign up",
+            "cadence": "How often", "weekday": "Draw day", "week_of_month": "Which week of the month",
+            "draw_time": "Draw time", "window_days": "Days to meet", "notice_days": "Days of notice before the draw",
+            "checkin_days": "Days to check in after the window", "group_size": "People per group",
+            "same_org_policy": "Same organisation", "time_zone": "Time zone", "bank_holidays": "Bank holidays",
+        }
+        help_texts = {
+            "slug": "Letters, numbers and hyphens, for the programme's address: /programmes/your-words/",
+            "summary": "One sentence for lists.", "prompts": "One a line.",
+            "is_open": "Untick for invite only: people join only from an invitation.",
+            "week_of_month": "Monthly programmes only.", "draw_time": "24-hour clock, like 09:00.",
+            "time_zone": "Like Europe/London.", "group_size": "2 for pairs; up to 5.",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "rules_text": forms.Textarea(attrs={"rows": 3}),
+                   "prompts": forms.Textarea(attrs={"rows": 4}),
+                   "draw_time": forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"})}
+        error_messages = {
+            "name": {"required": "Enter the programme's name"},
+            "slug": {"required": "Enter the web address", "unique": "Another programme has this web address",
+                     "invalid": "Use only letters, numbers and hyphens in the web address"},
+            "summary": {"required": "Enter a one-sentence summary"},
+            "draw_time": {"required": "Enter the draw time", "invalid": "Enter the draw time like 09:00"},
+            "window_days": {"required": "Enter how many days people have to meet",
+                            "invalid": "Enter the days to meet as a number"},
+            "notice_days": {"required": "Enter the days of notice", "invalid": "Enter the days of notice as a number"},
+            "checkin_days": {"required": "Enter the days to check in", "invalid": "Enter the days to check in as a number"},
+            "group_size": {"required": "Enter how many people per group", "invalid": "Enter the group size as a number"},
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, most in (("notice_days", 30), ("checkin_days", 60)):
+            if cleaned.get(name) is not None and cleaned[name] > most:
+                self.add_error(name, f"{self._meta.labels[name]} must be {most} or fewer")
+        return cleaned

@@ -6,6 +6,8 @@ app_name = "console"
 urlpatterns = [
     path("console/", views.home, name="home"),
     path("console/reports/<int:pk>/", views.report, name="report"),
+    path("console/programmes/new/", views.programme_new, name="programme-new"),
+    path("console/programmes/<slug:slug>/settings/", views.programme_settings, name="programme-settings"),
     path("console/programmes/<slug:slug>/", views.programme, name="programme"),
     path("console/programmes/<slug:slug>/organisers/", views.organisers, name="organisers"),
     path("console/programmes/<slug:slug>/organisers/<int:pk>/remove/", views.organiser_remove_view,

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unmentoring.console.exports import FORMATS, TABLES, export_table
@@ -21,6 +22,7 @@ from unmentoring.console.forms import (
     MemberPauseForm,
     MemberRemoveForm,
     OrganiserAddForm,
+    ProgrammeForm,
     UploadForm,
     mapping_form,
 )
@@ -51,6 +53,8 @@ from unmentoring.core.services import audit_record
 from unmentoring.outcomes.selectors import report_for_reader
 from unmentoring.outcomes.services import report_resolve
 from unmentoring.programmes.imports import MAX_BYTES, PEOPLE_FIELDS, UnreadableFile, guess_mapping, read_table
+from unmentoring.programmes.models import Programme
+from unmentoring.programmes.selectors import organises
 from unmentoring.programmes.services import (
     announcement_recipients,
     announcement_send,
@@ -58,9 +62,11 @@ from unmentoring.programmes.services import (
     membership_remove,
     organiser_add,
     organiser_remove,
+    programme_save,
 )
 from unmentoring.rounds.enums import RoundState
 from unmentoring.rounds.history import HISTORY_FIELDS
+from unmentoring.rounds.schedule import upcoming
 from unmentoring.rounds.selectors import draw_preview
 
 AUDIT_PER_PAGE = 50
@@ -153,6 +159,35 @@ def round_detail(request, slug, number):
     reports = [r for r in round_reports(rnd) if r.about_id != request.user.pk]
     return render(request, "console/round.html", {"programme": found, "section": "rounds", "round": rnd,
                                                   "groups": round_groups(rnd), "reports": reports})
+
+
+def _programme_form(request, programme, *, creating: bool):
+    form = ProgrammeForm(request.POST if request.method == "POST" else None, instance=programme)
+    context = {"form": form, "creating": creating, "programme": None if creating else programme_organised(
+        person=request.user, slug=programme.slug), "section": "settings"}
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "save":
+            saved = programme_save(programme=form.save(commit=False), actor=request.user)
+            messages.success(request, f"{saved.name} is {'set up' if creating else 'saved'}.")
+            return redirect("console:programme", slug=saved.slug)
+        last = None if creating else programme.rounds.exclude(state=RoundState.SCHEDULED).order_by("-number").first()
+        context["dates"] = upcoming(form.instance, today=timezone.localdate(timezone=form.instance.tz),
+                                    previous=last.draw_at.astimezone(form.instance.tz).date() if last else None)
+    return render(request, "console/programme_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_new(request):
+    if not organises(person=request.user):
+        return render(request, "console/not_an_organiser.html", status=403)
+    return _programme_form(request, Programme(), creating=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_settings(request, slug):
+    return _programme_form(request, programme_organised(person=request.user, slug=slug), creating=False)
 
 
 @login_required

@@ -25,7 +25,7 @@ from unmentoring.notifications.services import Outgoing, messages_delete, messag
 from unmentoring.programmes.enums import MembershipStatus, PauseReason
 from unmentoring.programmes.links import INVITE, SIGN_UP, membership_email_context
 from unmentoring.programmes.models import Announcement, Invitation, Membership, PendingSignUp, Programme
-from unmentoring.programmes.signals import membership_left
+from unmentoring.programmes.signals import membership_left, programme_schedule_changed
 
 
 @dataclass(frozen=True)
@@ -456,3 +456,27 @@ def membership_remove(*, membership: Membership, reason: str, actor) -> Membersh
                  programme=membership.programme_id)
     messages_queue([_organisers_message("organisers_removed", membership, reason)])
     return membership
+
+
+# --- Setting a programme up ----------------------------------------------------------
+
+SCHEDULE_FIELDS = ("cadence", "weekday", "week_of_month", "draw_time", "window_days", "notice_days", "checkin_days",
+                   "time_zone", "bank_holidays")
+
+
+@transaction.atomic
+def programme_save(*, programme: Programme, actor) -> Programme:
+    """Create a programme (its creator becomes its organiser) or save its settings; audited. A schedule
+    change retimes the round already scheduled if nobody has been told of it yet."""
+    programme.full_clean()
+    creating = programme.pk is None
+    before = None if creating else Programme.objects.select_for_update().get(pk=programme.pk)
+    programme.save()
+    if creating and actor is not None:
+        programme.organisers.add(actor)
+    changed = [] if creating else [f for f in SCHEDULE_FIELDS if getattr(before, f) != getattr(programme, f)]
+    audit_record(actor=actor, action="programme.create" if creating else "programme.update",
+                 subject=f"programme:{programme.pk}", detail={"schedule_changed": changed}, programme=programme)
+    if changed:
+        programme_schedule_changed.send(sender=Programme, programme=programme)
+    return programme

@@ -2,10 +2,11 @@
 
 from django.dispatch import receiver
 
-from unmentoring.programmes.signals import membership_left
+from unmentoring.programmes.signals import membership_left, programme_schedule_changed
 from unmentoring.rounds import emails
 from unmentoring.rounds.enums import RematchOutcome, RoundState
 from unmentoring.rounds.models import Seat
+from unmentoring.rounds.services.lifecycle import round_retime_scheduled
 from unmentoring.rounds.services.rematch import partners_tell_left_behind
 
 
@@ -15,3 +16,8 @@ def tell_the_group_left_behind(sender, *, membership, now, **kwargs):
                                      group__round__window_ends_at__gt=now)
                  .exclude(rematch_outcome=RematchOutcome.REGROUPED).order_by("pk")):
         partners_tell_left_behind(seat=seat, why=emails.LEFT_BEHIND_LEFT, now=now)
+
+
+@receiver(programme_schedule_changed, dispatch_uid="rounds.retime_the_scheduled_round")
+def retime_the_scheduled_round(sender, *, programme, **kwargs):
+    round_retime_scheduled(programme=programme)

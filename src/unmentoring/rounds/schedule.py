@@ -98,3 +98,15 @@ def timetable(programme, *, earliest: dt.date, previous: dt.date | None) -> Time
         window_ends_at=window_ends_at,
         close_at=window_ends_at + dt.timedelta(days=programme.checkin_days),
     )
+
+
+def upcoming(programme, *, today: dt.date, previous: dt.date | None, count: int = 3) -> list[Timetable]:
+    """The next ``count`` rounds' timetables with these settings (a preview: nothing is stored)."""
+    times = []
+    for _ in range(count):
+        earliest = today + dt.timedelta(days=programme.notice_days)
+        if previous is not None:
+            earliest = max(earliest, previous + dt.timedelta(days=1))
+        times.append(timetable(programme, earliest=earliest, previous=previous))
+        previous = times[-1].draw_at.astimezone(programme.tz).date()
+    return times

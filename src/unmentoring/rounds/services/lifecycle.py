@@ -71,6 +71,26 @@ def round_schedule_next(*, programme: Programme, now: datetime | None = None) ->
         )
 
 
+@transaction.atomic
+def round_retime_scheduled(*, programme: Programme, now: datetime | None = None) -> Round | None:
+    """After the programme's schedule changed: its scheduled round takes the new times, if nobody has been
+    told of it yet (once the notice is out, the change starts with the round after)."""
+    now = now or timezone.now()
+    rnd = programme.rounds.select_for_update().filter(state=RoundState.SCHEDULED, notice_sent_at__isnull=True).first()
+    if rnd is None:
+        return None
+    last = programme.rounds.exclude(pk=rnd.pk).order_by("-number").first()
+    earliest = _local_day(now, programme) + timedelta(days=programme.notice_days)
+    previous = _local_day(last.draw_at, programme) if last else None
+    if previous is not None:
+        earliest = max(earliest, previous + timedelta(days=1))
+    times = timetable(programme, earliest=earliest, previous=previous)
+    for name in ("notice_at", "draw_at", "nudge_at", "window_ends_at", "close_at"):
+        setattr(rnd, name, getattr(times, name))
+    rnd.save(update_fields=["notice_at", "draw_at", "nudge_at", "window_ends_at", "close_at"])
+    return rnd
+
+
 def _take_step(round_id: int, marker: str, *, state: str, now: datetime) -> Round | None:
     """Lock the round and mark one lifecycle step done; None if the round is not in ``state`` or it was done already.
 
