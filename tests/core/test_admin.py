@@ -141,3 +141,15 @@ def test_a_sign_in_page_drops_a_next_address_on_another_site(client, superuser):
     client.post(reverse("accounts:sign-in"), {"email": superuser.email, "next": "https://evil.example/"})
     run_tasks()
     assert "evil" not in message_render(Message.objects.get()).body_text
+
+
+@pytest.mark.django_db
+def test_rounds_and_groups_cannot_be_deleted_and_a_drawn_rounds_dates_cannot_change(client, weekly, members):
+    rnd = drawn_round(weekly)
+    client.force_login(PersonFactory(is_superuser=True, is_staff=True))
+    assert client.post(reverse("admin:rounds_round_delete", args=[rnd.pk]), {"post": "yes"}).status_code == 403
+    group = rnd.groups.first()
+    assert client.post(reverse("admin:rounds_group_delete", args=[group.pk]), {"post": "yes"}).status_code == 403
+    page = client.get(reverse("admin:rounds_round_change", args=[rnd.pk])).content.decode()
+    assert 'name="draw_at_0"' not in page and 'name="close_at_0"' not in page
+    assert rnd.__class__.objects.filter(pk=rnd.pk).exists()

@@ -19,6 +19,14 @@ class RoundAdmin(AuditedAdmin):
     readonly_fields = ["revealed_seed", "seed_sha256", "notice_sent_at", "drawn_at", "nudge_sent_at", "checkin_sent_at",
                        "closed_at", "state", "draw_note", "problem"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A drawn or closed round's dates are history: members were told them.
+        dates = ["notice_at", "draw_at", "nudge_at", "window_ends_at", "close_at"]
+        return [*self.readonly_fields, *(dates if obj is not None and obj.state != "scheduled" else [])]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a round, with its groups and check-ins, is never deleted
+
     @admin.display(description="Seed")
     def revealed_seed(self, obj):
         return obj.seed if obj.seed_revealed else "Shown after the draw"
@@ -44,6 +52,9 @@ class GroupAdmin(AuditedAdmin):
     list_select_related = ["round__programme"]
     inlines = [SeatInline]
     hidden_lookups = ("round__seed",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # groups are the programme's history
 
 
 @admin.register(CheckIn)
