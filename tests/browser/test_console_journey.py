@@ -93,6 +93,8 @@ def test_an_organiser_signs_in_lands_on_the_console_adds_a_co_organiser_and_read
 
     page.get_by_role("link", name="Export").click()
     check(page, "exports")
+    page.get_by_role("link", name="Reports").click()
+    check(page, "reports")
 
     page.get_by_role("link", name="Settings").click()
     check(page, "settings")

@@ -36,6 +36,7 @@ def _pages(world):
             ("get", reverse("console:members", args=[slug]), {}),
             ("get", reverse("console:member", args=[slug, world["programme"].memberships.get().pk]), {}),
             ("get", reverse("console:rounds", args=[slug]), {}),
+            ("get", reverse("console:reports", args=[slug]), {}),
             ("get", reverse("console:exports", args=[slug]), {}),
             ("get", reverse("console:announce", args=[slug]), {}),
             ("get", reverse("console:import-people", args=[slug]), {}),

@@ -1,6 +1,8 @@
 """The report page the organisers' email links to: for the programme's organisers and site admins only."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import PersonFactory, ProgrammeFactory
@@ -32,9 +34,14 @@ def test_the_programmes_organiser_reads_the_report_and_marks_it_dealt_with(clien
     page = client.get(path).content.decode()
     assert TEXT in page and report.reporter.full_name in page and report.about.full_name in page
     assert "never be matched again" in page
-    client.post(path, {"resolved": "yes"})
+    queue = client.get(reverse("console:reports", args=[weekly.slug])).content.decode()
+    assert "Open" in queue and TEXT[:40] in queue
+    too_long = client.post(path, {"resolved": "yes", "note": "x" * 2001})
+    assert too_long.context["form"].errors["note"] == ["The note must be 2000 characters or fewer"]
+    client.post(path, {"resolved": "yes", "note": "Spoke to both; paused the member reported."})
     report.refresh_from_db()
-    assert report.resolved_at is not None
+    assert report.resolved_at is not None and report.resolution_note == "Spoke to both; paused the member reported."
+    assert "Spoke to both" in client.get(path).content.decode()
     assert AuditEvent.objects.get(action="report.resolve").actor_id == organiser.pk
     client.post(path, {"resolved": "no"})
     report.refresh_from_db()
@@ -58,3 +65,21 @@ def test_nobody_else_can_read_it(client, weekly, report):
     client.force_login(PersonFactory(is_superuser=True, is_staff=True))
     assert TEXT in client.get(path).content.decode()
     assert client.get(reverse("console:report", args=[report.pk + 99])).status_code == 404
+
+
+def test_the_reports_queue_takes_the_same_queries_for_one_report_or_twenty(client, weekly, report):
+    organiser = PersonFactory()
+    weekly.organisers.add(organiser)
+    client.force_login(organiser)
+    path = reverse("console:reports", args=[weekly.slug])
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    one = count()
+    for _ in range(19):
+        Report.objects.create(seat=report.seat, reporter=report.reporter, about=report.about, what_happened="Again.")
+    assert count() == one
+    assert client.get(path).content.decode().count("Again.") == 19

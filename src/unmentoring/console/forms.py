@@ -137,3 +137,10 @@ class ProgrammeForm(forms.ModelForm):
             if cleaned.get(name) is not None and cleaned[name] > most:
                 self.add_error(name, f"{self._meta.labels[name]} must be {most} or fewer")
         return cleaned
+
+
+class ReportNoteForm(forms.Form):
+    note = PlainTextField(label="What you did (optional, for the organisers only)", required=False, max_length=2000,
+                          multiline=True, widget=forms.Textarea(attrs={"rows": 3}),
+                          error_messages={"max_length": "The note must be 2000 characters or fewer",
+                                          "hidden": "The note must not include hidden characters"})

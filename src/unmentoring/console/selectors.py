@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
 from unmentoring.core.models import AuditEvent
@@ -141,3 +141,10 @@ def member_history(membership: Membership) -> dict:
         "reports_about": list(reports.filter(about=person).order_by("-created_at")),
         "reports_by": list(reports.filter(reporter=person).order_by("-created_at")),
     }
+
+
+def reports_of(programme: Programme, *, reader) -> list[Report]:
+    """A programme's reports, open first then newest; never one about the organiser reading."""
+    return list(Report.objects.filter(seat__group__round__programme=programme).exclude(about=reader)
+                .select_related("reporter", "about", "seat__group__round")
+                .order_by(F("resolved_at").asc(nulls_first=True), "-created_at"))

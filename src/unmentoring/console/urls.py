@@ -14,6 +14,7 @@ urlpatterns = [
          name="organiser-remove"),
     path("console/programmes/<slug:slug>/audit/", views.audit, name="audit"),
     path("console/programmes/<slug:slug>/rounds/", views.rounds, name="rounds"),
+    path("console/programmes/<slug:slug>/reports/", views.reports, name="reports"),
     path("console/programmes/<slug:slug>/rounds/<int:number>/", views.round_detail, name="round"),
     path("console/programmes/<slug:slug>/rounds/<int:number>/preview/", views.round_preview, name="round-preview"),
     path("console/programmes/<slug:slug>/members/", views.members, name="members"),

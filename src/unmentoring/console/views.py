@@ -23,6 +23,7 @@ from unmentoring.console.forms import (
     MemberRemoveForm,
     OrganiserAddForm,
     ProgrammeForm,
+    ReportNoteForm,
     UploadForm,
     mapping_form,
 )
@@ -43,6 +44,7 @@ from unmentoring.console.selectors import (
     programme_organised,
     programme_overview,
     programmes_organised,
+    reports_of,
     round_groups,
     round_of_programme,
     round_reports,
@@ -370,7 +372,19 @@ def report(request, pk):
     if request.method == "POST":
         if request.POST.get("resolved") not in ("yes", "no"):
             return HttpResponseBadRequest("Choose yes or no.")
-        report_resolve(report_id=found.pk, actor=request.user, resolved=request.POST["resolved"] == "yes")
-        messages.success(request, "Marked as dealt with." if request.POST["resolved"] == "yes" else "Reopened.")
-        return redirect("console:report", pk=found.pk)
-    return render(request, "console/report.html", {"report": found})
+        form = ReportNoteForm(request.POST)
+        if form.is_valid():
+            report_resolve(report_id=found.pk, actor=request.user, resolved=request.POST["resolved"] == "yes",
+                           note=form.cleaned_data["note"])
+            messages.success(request, "Marked as dealt with." if request.POST["resolved"] == "yes" else "Reopened.")
+            return redirect("console:report", pk=found.pk)
+        return render(request, "console/report.html", {"report": found, "form": form})
+    return render(request, "console/report.html", {"report": found, "form": ReportNoteForm()})
+
+
+@login_required
+def reports(request, slug):
+    """The programme's reports queue: open ones first, then those dealt with."""
+    found = programme_organised(person=request.user, slug=slug)
+    return render(request, "console/reports.html", {"programme": found, "section": "reports",
+                                                    "reports": reports_of(found, reader=request.user)})

@@ -14,6 +14,7 @@ class Report(models.Model):
     blocked = models.BooleanField(default=False, help_text="The reporter also asked never to be matched with them again.")
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True, max_length=2000, help_text="What the organisers did (for them only).")
 
     class Meta:
         ordering = ["-created_at"]

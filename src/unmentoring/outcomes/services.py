@@ -31,11 +31,15 @@ def report_submit(*, seat: Seat, about: Seat, what_happened: str, block: bool) -
 
 
 @transaction.atomic
-def report_resolve(*, report_id: int, actor, resolved: bool = True) -> Report:
-    """An organiser marks a report dealt with (or not yet); audited."""
+def report_resolve(*, report_id: int, actor, resolved: bool = True, note: str = "") -> Report:
+    """An organiser marks a report dealt with, with a note of what they did (or reopens it); audited."""
+    if len(note) > 2000:
+        raise ApplicationError("The note must be 2000 characters or fewer.")
     report = Report.objects.select_for_update(of=("self",)).select_related("seat__group__round").get(pk=report_id)
     report.resolved_at = timezone.now() if resolved else None
-    report.save(update_fields=["resolved_at"])
+    if note.strip():
+        report.resolution_note = note.strip()
+    report.save(update_fields=["resolved_at", "resolution_note"])
     audit_record(actor=actor, action="report.resolve" if resolved else "report.reopen", subject=f"report:{report.pk}",
                  programme=report.seat.group.round.programme_id if report.seat else None)
     return report
