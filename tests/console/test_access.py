@@ -40,6 +40,7 @@ def _pages(world):
             ("get", reverse("console:exports", args=[slug]), {}),
             ("get", reverse("console:announce", args=[slug]), {}),
             ("get", reverse("console:import-people", args=[slug]), {}),
+            ("get", reverse("console:invite", args=[slug]), {}),
             ("get", reverse("console:import-history", args=[slug]), {}),
             ("get", reverse("console:programme-settings", args=[slug]), {}),
             ("get", reverse("console:export", args=[slug, "checkins", "json"]), {}),

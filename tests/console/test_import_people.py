@@ -177,3 +177,19 @@ def test_another_programmes_organiser_cannot_import(client, coffee):
 
 def _file(content: bytes):
     return SimpleUploadedFile("people.csv", content, content_type="text/csv")
+
+
+def test_pasted_addresses_are_invited_and_bad_ones_invite_nobody(client, coffee):
+    organiser = PersonFactory()
+    coffee.organisers.add(organiser)
+    client.force_login(organiser)
+    path = reverse("console:invite", args=["coffee"])
+    bad = client.post(path, {"addresses": "ada@example.org, not-an-address; bob@example.org"})
+    assert bad.context["form"].errors["addresses"] == [
+        "These are not email addresses: not-an-address. Nobody was invited."]
+    assert not Invitation.objects.exists()
+    assert client.post(path, {"addresses": ""}).context["form"].errors["addresses"] == ["Enter at least one email address"]
+    done = client.post(path, {"addresses": "Ada@Example.org\n<bob@example.org>; gus@example.org, ada@example.org"},
+                       follow=True)
+    assert "Invited 2 people. 1 is already a member." in done.content.decode()
+    assert set(Invitation.objects.values_list("email", flat=True)) == {"ada@example.org", "bob@example.org"}

@@ -1,4 +1,7 @@
+import re
+
 from django import forms
+from django.core.validators import validate_email
 
 from unmentoring.accounts.forms import EmailAddressField
 from unmentoring.core.forms import PlainTextField
@@ -144,3 +147,26 @@ class ReportNoteForm(forms.Form):
                           multiline=True, widget=forms.Textarea(attrs={"rows": 3}),
                           error_messages={"max_length": "The note must be 2000 characters or fewer",
                                           "hidden": "The note must not include hidden characters"})
+
+
+class InviteForm(forms.Form):
+    """Addresses pasted from anywhere: one a line, or separated by commas, semicolons or spaces."""
+
+    addresses = forms.CharField(label="Email addresses", widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+                                help_text="One a line, or separated by commas. At most 500 at a time.",
+                                error_messages={"required": "Enter at least one email address"})
+
+    def clean_addresses(self):
+        words = [w.strip().strip("<>").lower() for w in re.split(r"[\s,;]+", self.cleaned_data["addresses"]) if w.strip()]
+        if len(words) > 500:
+            raise forms.ValidationError("Enter 500 addresses or fewer at a time")
+        bad = []
+        for word in words:
+            try:
+                validate_email(word)
+            except forms.ValidationError:
+                bad.append(word)
+        if bad:
+            raise forms.ValidationError(f"These are not email addresses: {', '.join(bad[:10])}"
+                                        f"{' and more' if len(bad) > 10 else ''}. Nobody was invited.")
+        return list(dict.fromkeys(words))

@@ -20,6 +20,7 @@ urlpatterns = [
     path("console/programmes/<slug:slug>/members/", views.members, name="members"),
     path("console/programmes/<slug:slug>/members/<int:pk>/", views.member, name="member"),
     path("console/programmes/<slug:slug>/members/import/", views.people_import, name="import-people"),
+    path("console/programmes/<slug:slug>/members/invite/", views.invite, name="invite"),
     path("console/programmes/<slug:slug>/members/import-history/", views.history_import, name="import-history"),
     path("console/programmes/<slug:slug>/announce/", views.announce, name="announce"),
     path("console/programmes/<slug:slug>/export/", views.exports, name="exports"),

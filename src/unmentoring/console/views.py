@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from unmentoring.console.exports import FORMATS, TABLES, export_table
 from unmentoring.console.forms import (
     AnnouncementForm,
+    InviteForm,
     MemberFilterForm,
     MemberPauseForm,
     MemberRemoveForm,
@@ -58,8 +59,10 @@ from unmentoring.programmes.imports import MAX_BYTES, PEOPLE_FIELDS, UnreadableF
 from unmentoring.programmes.models import Programme
 from unmentoring.programmes.selectors import organises
 from unmentoring.programmes.services import (
+    Invitee,
     announcement_recipients,
     announcement_send,
+    invitations_send,
     membership_pause_by_organisers,
     membership_remove,
     organiser_add,
@@ -343,6 +346,23 @@ _IMPORTED = {
                          "they are not matched."),
     "history": lambda n: f"Recorded {n} past pair{'' if n == 1 else 's'}: the next draws avoid repeating them.",
 }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request, slug):
+    """Invite people by address: each gets an email to confirm and join (open and invite-only programmes)."""
+    found = programme_organised(person=request.user, slug=slug)
+    form = InviteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        sent = invitations_send(programme=found, invitees=[Invitee(email=a) for a in form.cleaned_data["addresses"]],
+                                actor=request.user)
+        skipped = len(form.cleaned_data["addresses"]) - sent
+        messages.success(request, f"Invited {sent} {'person' if sent == 1 else 'people'}."
+                                  + (f" {skipped} {'is already a member' if skipped == 1 else 'are already members'}."
+                                     if skipped else ""))
+        return redirect("console:members", slug=found.slug)
+    return render(request, "console/invite.html", {"programme": found, "section": "members", "form": form})
 
 
 @login_required
