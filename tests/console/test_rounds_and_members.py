@@ -136,3 +136,18 @@ def test_an_organiser_pauses_or_removes_a_member_with_a_reason_they_are_emailed(
     assert list(AuditEvent.objects.filter(action__startswith="membership.").values_list("action", flat=True)
                 .order_by("pk")) == ["membership.pause", "membership.remove"]
     assert client.post(path, {"action": "remove", "remove-reason": "again"}).context["remove_form"].errors
+
+
+def test_an_organiser_resends_an_intro_while_the_round_is_open(client, weekly, members, organiser):
+    rnd = drawn_round(weekly)
+    seat = Seat.objects.filter(group__round=rnd).order_by("pk").first()
+    path = reverse("console:intro-resend", args=[weekly.slug, rnd.number])
+    assert client.get(path).status_code == 405
+    client.post(path, {"seat": seat.pk})
+    again = Message.objects.filter(template="intro", context__seat=seat.pk)
+    assert again.count() == 2 and message_render(again.order_by("-pk").first()).subject.startswith("Your match")
+    assert AuditEvent.objects.filter(action="intro.resend").count() == 1
+    assert client.post(path, {"seat": "x"}).status_code == 404
+    rounds_advance(now=rnd.close_at)
+    closed = client.post(path, {"seat": seat.pk}, follow=True)
+    assert "only while the round is open" in closed.content.decode() and again.count() == 2

@@ -17,6 +17,7 @@ urlpatterns = [
     path("console/programmes/<slug:slug>/reports/", views.reports, name="reports"),
     path("console/programmes/<slug:slug>/rounds/<int:number>/", views.round_detail, name="round"),
     path("console/programmes/<slug:slug>/rounds/<int:number>/preview/", views.round_preview, name="round-preview"),
+    path("console/programmes/<slug:slug>/rounds/<int:number>/resend-intro/", views.intro_resend_view, name="intro-resend"),
     path("console/programmes/<slug:slug>/members/", views.members, name="members"),
     path("console/programmes/<slug:slug>/members/<int:pk>/", views.member, name="member"),
     path("console/programmes/<slug:slug>/members/import/", views.people_import, name="import-people"),

@@ -71,8 +71,10 @@ from unmentoring.programmes.services import (
 )
 from unmentoring.rounds.enums import RoundState
 from unmentoring.rounds.history import HISTORY_FIELDS
+from unmentoring.rounds.models import Seat
 from unmentoring.rounds.schedule import upcoming
 from unmentoring.rounds.selectors import draw_preview
+from unmentoring.rounds.services.rematch import intro_resend
 
 AUDIT_PER_PAGE = 50
 MEMBERS_PER_PAGE = 50
@@ -193,6 +195,22 @@ def programme_new(request):
 @require_http_methods(["GET", "POST"])
 def programme_settings(request, slug):
     return _programme_form(request, programme_organised(person=request.user, slug=slug), creating=False)
+
+
+@login_required
+@require_POST
+def intro_resend_view(request, slug, number):
+    found = programme_organised(person=request.user, slug=slug)
+    rnd = round_of_programme(found, number)
+    seat_id = request.POST.get("seat", "")
+    seat = get_object_or_404(Seat, group__round=rnd, pk=int(seat_id) if seat_id.isascii() and seat_id.isdigit() else 0)
+    try:
+        intro_resend(seat_id=seat.pk, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The intro is on its way to {seat.membership.person.full_name} again.")
+    return redirect("console:round", slug=found.slug, number=rnd.number)
 
 
 @login_required

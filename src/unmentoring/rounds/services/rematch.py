@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import datetime
 from itertools import combinations
 
@@ -10,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from unmentoring.core.errors import ApplicationError
+from unmentoring.core.services import audit_record
 from unmentoring.matching import MatchingError
 from unmentoring.notifications.services import messages_queue
 from unmentoring.programmes.enums import MembershipStatus
@@ -117,3 +120,19 @@ def partners_tell_left_behind(*, seat: Seat, why: str, now: datetime) -> int:
             if other.rematch_requested_at is None and getattr(getattr(other, "checkin", None), "met", "") != Met.YES]
     return messages_queue(emails.left_behind_message(other, rnd, gone=seat, why=why, others_left=len(still_in) - 1)
                           for other in told)
+
+
+@transaction.atomic
+def intro_resend(*, seat_id: int, actor) -> None:
+    """An organiser sends a member's intro again (it went to spam, say), while the round is open; audited."""
+    seat = Seat.objects.select_related("group__round", "membership__person").filter(pk=seat_id).first()
+    if seat is None or seat.membership is None or seat.membership.status == MembershipStatus.LEFT:
+        raise ApplicationError("That member is no longer in this group.")
+    if seat.group.round.state != RoundState.DRAWN:
+        raise ApplicationError("Intros are sent again only while the round is open.")
+    if seat.rematch_outcome == RematchOutcome.REGROUPED:
+        raise ApplicationError("They have a new match: send that intro instead.")
+    [intro] = emails.intro_messages([seat])
+    messages_queue([replace(intro, idempotency_key=f"intro-again:{seat.pk}:{uuid.uuid4().hex}")])
+    audit_record(actor=actor, action="intro.resend", subject=f"person:{seat.membership.person_id}",
+                 programme=seat.group.round.programme_id)
