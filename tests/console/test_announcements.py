@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from tests.factories import PersonFactory
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.models import AuditEvent
 from unmentoring.notifications.models import Message
@@ -16,14 +15,6 @@ from unmentoring.programmes.services import announcement_send
 
 pytestmark = pytest.mark.django_db
 TEXT = {"subject": "Round 5 moves a week", "body": "Because of the bank holiday.\n\nSee you then!"}
-
-
-@pytest.fixture
-def organiser(client, weekly):
-    person = PersonFactory(full_name="Olu Organiser")
-    weekly.organisers.add(person)
-    client.force_login(person)
-    return person
 
 
 def test_preview_first_then_send_to_active_members_only_with_the_unsubscribe_footer(client, weekly, members, organiser,

@@ -17,14 +17,6 @@ GOOD = {"name": "NHS Radicals", "slug": "nhs-radicals", "summary": "Meet a fello
         "same_org_policy": "avoid", "time_zone": "Europe/London", "bank_holidays": "england-and-wales"}
 
 
-@pytest.fixture
-def organiser(client, weekly):
-    person = PersonFactory(full_name="Olu Organiser")
-    weekly.organisers.add(person)
-    client.force_login(person)
-    return person
-
-
 def test_an_organiser_previews_the_dates_then_sets_up_a_programme_they_organise(client, organiser):
     path = reverse("console:programme-new")
     preview = client.post(path, {**GOOD, "action": "preview"})

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import MembershipFactory, PersonFactory
+from tests.factories import MembershipFactory
 from tests.rounds.helpers import drawn_round, schedule
 from unmentoring.core.models import AuditEvent
 from unmentoring.notifications.models import Message
@@ -18,14 +18,6 @@ from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
 from unmentoring.rounds.services.lifecycle import rounds_advance
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organiser(client, weekly):
-    person = PersonFactory(full_name="Olu Organiser")
-    weekly.organisers.add(person)
-    client.force_login(person)
-    return person
 
 
 def _queries(client, path):

@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from unmentoring.console.exports import FORMATS, TABLES, export_table
-from unmentoring.programmes.models import Programme
+from unmentoring.programmes.management.commands._programme import programme_from_slug
 
 
 class Command(BaseCommand):
@@ -15,8 +15,5 @@ class Command(BaseCommand):
         parser.add_argument("--format", default="csv", choices=FORMATS)
 
     def handle(self, *args, programme, table, format, **options):  # noqa: A002 (the flag's name)
-        found = Programme.objects.filter(slug=programme).first()
-        if found is None:
-            known = ", ".join(Programme.objects.order_by("slug").values_list("slug", flat=True)) or "none yet"
-            raise CommandError(f"No programme has the slug {programme!r}. Programmes: {known}.")
+        found = programme_from_slug(programme)
         self.stdout.write(export_table(found, table, format), ending="")

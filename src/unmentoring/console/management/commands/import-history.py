@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from unmentoring.console.imports import history_import_check, history_import_commit
 from unmentoring.programmes.imports import UnreadableFile
-from unmentoring.programmes.models import Programme
+from unmentoring.programmes.management.commands._programme import programme_from_slug
 
 
 class Command(BaseCommand):
@@ -20,10 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object instead of sentences")
 
     def handle(self, *args, programme, file, commit, json: bool, **options):
-        found = Programme.objects.filter(slug=programme).first()
-        if found is None:
-            known = ", ".join(Programme.objects.order_by("slug").values_list("slug", flat=True)) or "none yet"
-            raise CommandError(f"No programme has the slug {programme!r}. Programmes: {known}.")
+        found = programme_from_slug(programme)
         try:
             data = Path(file).read_bytes()
         except OSError as error:

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from unmentoring.console.imports import people_import_check, people_import_commit
 from unmentoring.programmes.imports import PEOPLE_FIELDS, UnreadableFile
-from unmentoring.programmes.models import Programme
+from unmentoring.programmes.management.commands._programme import programme_from_slug
 
 
 class Command(BaseCommand):
@@ -22,10 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object instead of sentences")
 
     def handle(self, *args, programme, file, map, commit, json: bool, **options):  # noqa: A002 (the flags' names)
-        found = Programme.objects.filter(slug=programme).first()
-        if found is None:
-            known = ", ".join(Programme.objects.order_by("slug").values_list("slug", flat=True)) or "none yet"
-            raise CommandError(f"No programme has the slug {programme!r}. Programmes: {known}.")
+        found = programme_from_slug(programme)
         overrides = {}
         for pair in map:
             name, sep, column = pair.partition("=")

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
 from unmentoring.core.errors import ApplicationError
-from unmentoring.programmes.models import Programme
+from unmentoring.programmes.management.commands._programme import programme_from_slug
 from unmentoring.programmes.services import organiser_add
 
 
@@ -21,10 +21,7 @@ class Command(BaseCommand):
         listing.add_argument("--programme", required=True, metavar="SLUG")
 
     def handle(self, *args, action, programme, **options):
-        found = Programme.objects.filter(slug=programme).first()
-        if found is None:
-            known = ", ".join(Programme.objects.order_by("slug").values_list("slug", flat=True)) or "none yet"
-            raise CommandError(f"No programme has the slug {programme!r}. Programmes: {known}.")
+        found = programme_from_slug(programme)
         if action == "list":
             for person in found.organisers.order_by("email"):
                 self.stdout.write(f"{person.email}\t{person.full_name}")
