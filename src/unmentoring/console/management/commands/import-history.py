@@ -37,9 +37,14 @@ class Command(BaseCommand):
         self.stdout.write("Columns: " + ", ".join(f"{name} = {column!r}" for name, column in mapping.items()))
         for error in check.errors:
             self.stdout.write(f"line {error['line']}, {error['column'] or 'no column'}: {error['message']}")
-        self.stdout.write(f"{check.rows} rows: {len(check.pairs)} pairs ready, {len({e['line'] for e in check.errors})} "
-                          "rows with errors. " + (f"Recorded {imported} new pairs." if commit else
-                                                  "Nothing written: add --commit to record the pairs."))
+        wrong = len({e["line"] for e in check.errors})
+        self.stdout.write(f"{_n(check.rows, 'row')}: {_n(len(check.pairs), 'pair')} ready, {_n(wrong, 'row')} with errors. "
+                          + (f"Recorded {_n(imported, 'new pair')}." if commit else
+                             "Nothing written: add --commit to record the pairs."))
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _dumps(value) -> str:
