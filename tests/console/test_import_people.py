@@ -14,6 +14,7 @@ from tests.rounds.helpers import drawn_round
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
 from unmentoring.programmes.imports import UnreadableFile, read_table
+from unmentoring.programmes.links import INVITE
 from unmentoring.programmes.models import Invitation, Membership
 from unmentoring.rounds.models import Seat
 
@@ -193,3 +194,55 @@ def test_pasted_addresses_are_invited_and_bad_ones_invite_nobody(client, coffee)
                        follow=True)
     assert "Invited 2 people. 1 is already a member." in done.content.decode()
     assert set(Invitation.objects.values_list("email", flat=True)) == {"ada@example.org", "bob@example.org"}
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfeA", b"\xef\xbb\xbf\xff\xfe\xfa"])
+def test_a_file_that_pretends_to_be_unicode_is_explained_not_a_crash(client, coffee, data):
+    with pytest.raises(UnreadableFile, match="says it is Unicode text but is not"):
+        read_table(data)
+    organiser = PersonFactory()
+    coffee.organisers.add(organiser)
+    client.force_login(organiser)
+    response = client.post(reverse("console:import-people", args=["coffee"]), {"action": "upload", "file": _file(data)})
+    assert response.status_code == 200 and response.context["upload"].errors["file"]
+
+
+def test_two_fields_on_one_column_are_refused(coffee, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_bytes(TEXT.encode())
+    with pytest.raises(CommandError, match="both use the column 'Your name'"):
+        call_command("import-people", "--programme", "coffee", str(path), "--map", "organisation=Your name")
+
+
+def test_a_closed_account_is_never_invited_nor_joins(client, coffee):
+    closed = PersonFactory(email="closed@example.org", is_active=False)
+    organiser = PersonFactory()
+    coffee.organisers.add(organiser)
+    client.force_login(organiser)
+    client.post(reverse("console:invite", args=["coffee"]), {"addresses": "closed@example.org"})
+    assert not Invitation.objects.exists()
+    invitation = Invitation.objects.create(programme=coffee, email=closed.email)
+    client.logout()
+    response = client.post(f"/r/invitation/{INVITE.make(invitation.pk)}/", {
+        "full_name": "Closed", "organisation": "Hackney", "role": "Dev", "phone": "07911 123456", "rhythm": "every",
+        "agree_rules": "on", "agree_sharing": "on"})
+    assert response.status_code == 409 and not Membership.objects.filter(person=closed).exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_overlong_pasted_address_is_named_not_a_crash(client, coffee):
+    organiser = PersonFactory()
+    coffee.organisers.add(organiser)
+    client.force_login(organiser)
+    long = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".org"
+    response = client.post(reverse("console:invite", args=["coffee"]), {"addresses": long})
+    assert response.status_code == 200 and "These are not email addresses" in response.context["form"].errors["addresses"][0]
+    assert not Invitation.objects.exists()
+
+
+def test_checking_again_after_the_upload_was_imported_says_to_upload_again(client, coffee):
+    organiser = PersonFactory()
+    coffee.organisers.add(organiser)
+    client.force_login(organiser)
+    response = client.post(reverse("console:import-people", args=["coffee"]), {"action": "check"}, follow=True)
+    assert "Upload the file again" in response.content.decode()

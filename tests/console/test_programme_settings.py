@@ -31,6 +31,7 @@ def test_an_organiser_previews_the_dates_then_sets_up_a_programme_they_organise(
     ("name", "", "Enter the programme's name"),
     ("slug", "weekly", "Another programme has this web address"),
     ("slug", "not a slug!", "Use only letters, numbers and hyphens in the web address"),
+    ("slug", "new", "“new” is taken by the service itself: choose another web address"),
     ("time_zone", "Mars/Olympus", "“Mars/Olympus” is not a time zone, like Europe/London"),
     ("group_size", "9", "Group size must be between 2 and 5"),
     ("window_days", "0", "The conversation window must be between 1 and 90 days"),

@@ -83,3 +83,22 @@ def test_the_reports_queue_takes_the_same_queries_for_one_report_or_twenty(clien
         Report.objects.create(seat=report.seat, reporter=report.reporter, about=report.about, what_happened="Again.")
     assert count() == one
     assert client.get(path).content.decode().count("Again.") == 19
+
+
+def test_an_organiser_who_was_reported_sees_it_nowhere_in_the_console(client, weekly, report):
+    reported = report.about
+    weekly.organisers.add(reported)
+    client.force_login(reported)
+    reporter_name = report.reporter.full_name
+    reporter_membership = report.seat.membership
+    pages = [reverse("console:home"), reverse("console:programme", args=[weekly.slug]),
+             reverse("console:audit", args=[weekly.slug]), reverse("console:reports", args=[weekly.slug]),
+             reverse("console:member", args=[weekly.slug, reporter_membership.pk]),
+             reverse("console:round", args=[weekly.slug, report.seat.group.round.number])]
+    for path in pages:
+        page = client.get(path).content.decode()
+        assert TEXT not in page and "report.submit" not in page, path
+        assert f"/console/reports/{report.pk}/" not in page, path
+    assert reporter_name in client.get(reverse("console:round", args=[weekly.slug, 1])).content.decode()  # still a member
+    home = client.get(reverse("console:home")).content.decode()
+    assert 'govuk-tag--red' not in home  # no open report counted for them

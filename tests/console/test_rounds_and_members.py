@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from tests.factories import MembershipFactory
 from tests.rounds.helpers import drawn_round, schedule
+from unmentoring.core.errors import ApplicationError
 from unmentoring.core.models import AuditEvent
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
+from unmentoring.programmes.services import membership_pause, membership_pause_by_organisers, membership_resume
 from unmentoring.rounds.models import Group, Seat
 from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
 from unmentoring.rounds.services.lifecycle import rounds_advance
@@ -143,3 +145,20 @@ def test_an_organiser_resends_an_intro_while_the_round_is_open(client, weekly, m
     rounds_advance(now=rnd.close_at)
     closed = client.post(path, {"seat": seat.pk}, follow=True)
     assert "only while the round is open" in closed.content.decode() and again.count() == 2
+
+
+def test_an_organisers_pause_holds_until_its_date_or_the_organisers(client, weekly, members, organiser):
+    until = timezone.localdate() + timedelta(days=30)
+    membership_pause_by_organisers(membership=members[0], until=until, reason="A report to look into.", actor=organiser)
+    with pytest.raises(ApplicationError, match="The organisers of Weekly Coffee have paused your place"):
+        membership_resume(membership=members[0])
+    with pytest.raises(ApplicationError, match="paused your place"):
+        membership_pause(membership=members[0], until=until + timedelta(days=1), reason="asked")
+    client.force_login(members[0].person)
+    response = client.post(reverse("programmes:membership-resume", args=[weekly.slug]), follow=True)
+    assert "paused your place until" in response.content.decode()
+    members[0].refresh_from_db()
+    assert (members[0].status, members[0].pause_reason) == ("paused", "organisers")
+    membership_resume(membership=members[0], by_organisers=True)
+    members[0].refresh_from_db()
+    assert members[0].status == "active"

@@ -164,8 +164,10 @@ class InviteForm(forms.Form):
         for word in words:
             try:
                 validate_email(word)
+                if len(word) > 254:
+                    raise forms.ValidationError("too long")
             except forms.ValidationError:
-                bad.append(word)
+                bad.append(word if len(word) <= 60 else word[:57] + "…")
         if bad:
             raise forms.ValidationError(f"These are not email addresses: {', '.join(bad[:10])}"
                                         f"{' and more' if len(bad) > 10 else ''}. Nobody was invited.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from unmentoring.core.models import AuditEvent
@@ -16,14 +17,18 @@ from unmentoring.rounds.models import CheckIn, Group, Round, Seat
 
 
 def programmes_organised(*, person):
-    """The programmes this person may run from the console, with the counts its home page shows."""
+    """The programmes this person may run from the console, with the counts its home page shows (never
+    counting a report about the person reading)."""
     programmes = Programme.objects.all() if person.is_superuser else Programme.objects.filter(organisers=person)
-    return (programmes.annotate(
-        active=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE,
-                                              memberships__confirmed_at__isnull=False), distinct=True),
-        open_reports=Count("rounds__groups__seats__reports",
-                           filter=Q(rounds__groups__seats__reports__resolved_at__isnull=True), distinct=True),
-    ).order_by("name"))
+
+    def counted(queryset):
+        return Coalesce(Subquery(queryset.order_by().values("n")[:1]), 0)
+
+    active = (Membership.objects.filter(programme=OuterRef("pk"), status=MembershipStatus.ACTIVE,
+                                        confirmed_at__isnull=False).values("programme").annotate(n=Count("pk")))
+    reports = (Report.objects.filter(seat__group__round__programme=OuterRef("pk"), resolved_at__isnull=True)
+               .exclude(about=person).values("seat__group__round__programme").annotate(n=Count("pk")))
+    return programmes.annotate(active=counted(active), open_reports=counted(reports)).order_by("name")
 
 
 def programme_organised(*, person, slug: str) -> Programme:
@@ -34,7 +39,7 @@ def programme_organised(*, person, slug: str) -> Programme:
     return programme
 
 
-def programme_overview(programme: Programme) -> dict:
+def programme_overview(programme: Programme, *, reader) -> dict:
     rounds = list(programme.rounds.order_by("-number")[:3])
     return {
         "next_round": next((r for r in rounds if r.state == RoundState.SCHEDULED), None),
@@ -42,7 +47,7 @@ def programme_overview(programme: Programme) -> dict:
         "members": dict(programme.memberships.filter(confirmed_at__isnull=False).values_list("status")
                         .annotate(n=Count("pk")).values_list("status", "n")),
         "open_reports": list(Report.objects.filter(seat__group__round__programme=programme, resolved_at__isnull=True)
-                             .order_by("-created_at")),
+                             .exclude(about=reader).order_by("-created_at")),
     }
 
 
@@ -50,10 +55,12 @@ def organisers_of(programme: Programme) -> list:
     return list(programme.organisers.order_by("full_name", "email"))
 
 
-def audit_log(programme: Programme):
-    """What happened in this programme, newest first, with the names of the people it was about (when they
-    still exist)."""
-    return AuditEvent.objects.filter(programme_id=programme.pk).select_related("actor").order_by("-created_at", "-pk")
+def audit_log(programme: Programme, *, reader):
+    """What happened in this programme, newest first. An organiser who was reported does not see the
+    report's record (who reported them)."""
+    return (AuditEvent.objects.filter(programme_id=programme.pk)
+            .exclude(action__startswith="report.", subject=f"person:{reader.pk}")
+            .select_related("actor").order_by("-created_at", "-pk"))
 
 
 def people_named(events) -> dict[str, str]:
@@ -126,7 +133,7 @@ def member_of_programme(programme: Programme, pk: int) -> Membership:
     return found
 
 
-def member_history(membership: Membership) -> dict:
+def member_history(membership: Membership, *, reader) -> dict:
     """A member's seats (with who else was in each group and their check-in) and the reports by and about them."""
     seats = list(Seat.objects.filter(membership=membership).select_related("group__round", "checkin")
                  .order_by("-group__round__number", "group__number"))
@@ -134,7 +141,8 @@ def member_history(membership: Membership) -> dict:
     for other in (Seat.objects.filter(group__in=[s.group_id for s in seats]).exclude(membership=membership)
                   .select_related("membership__person").order_by("pk")):
         others.setdefault(other.group_id, []).append(other)
-    reports = Report.objects.filter(seat__group__round__programme=membership.programme).select_related("reporter", "about")
+    reports = (Report.objects.filter(seat__group__round__programme=membership.programme).exclude(about=reader)
+               .select_related("reporter", "about"))
     person = membership.person
     return {
         "seats": [{"seat": s, "others": others.get(s.group_id, [])} for s in seats],

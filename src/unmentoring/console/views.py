@@ -7,7 +7,6 @@ any other programme is a 404, the same as one that does not exist.
 import base64
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -103,7 +102,7 @@ def home(request):
 def programme(request, slug):
     found = programme_organised(person=request.user, slug=slug)
     return render(request, "console/programme.html", {"programme": found, "section": "overview",
-                                                      **programme_overview(found)})
+                                                      **programme_overview(found, reader=request.user)})
 
 
 @login_required
@@ -129,7 +128,7 @@ def organisers(request, slug):
 @require_POST
 def organiser_remove_view(request, slug, pk):
     found = programme_organised(person=request.user, slug=slug)
-    person = get_object_or_404(get_user_model(), pk=pk)
+    person = get_object_or_404(found.organisers.all(), pk=pk)
     try:
         organiser_remove(programme=found, person=person, actor=request.user)
     except ApplicationError as error:
@@ -144,7 +143,7 @@ def organiser_remove_view(request, slug, pk):
 @login_required
 def audit(request, slug):
     found = programme_organised(person=request.user, slug=slug)
-    page = _page(request, audit_log(found), AUDIT_PER_PAGE)
+    page = _page(request, audit_log(found, reader=request.user), AUDIT_PER_PAGE)
     names = people_named(page.object_list)
     for event in page.object_list:
         event.about = names.get(event.subject, event.subject)
@@ -260,9 +259,7 @@ def member(request, slug, pk):
             messages.success(request, f"{membership.person.full_name} is {'paused' if action == 'pause' else 'removed'}"
                                       " and has been emailed why.")
             return redirect("console:member", slug=found.slug, pk=membership.pk)
-    history = member_history(membership)
-    if membership.person_id == request.user.pk:  # an organiser reported is not shown the report
-        history["reports_about"] = []
+    history = member_history(membership, reader=request.user)  # never a report about the reader
     return render(request, "console/member.html", {"programme": found, "section": "members",
                                                    "membership": membership, "pause_form": pause_form,
                                                    "remove_form": remove_form, **history})
@@ -356,7 +353,10 @@ def _import(request, slug, kind: str):
                 return redirect("console:members", slug=found.slug)
             context["check"] = check
         return render(request, spec["template"], context)
-    return render(request, spec["template"], {**context, "upload": UploadForm()})
+    upload = UploadForm()
+    if request.method == "POST" and action in ("check", "commit"):  # the upload is gone (imported, or expired)
+        messages.error(request, "Upload the file again: the one you checked has been imported or has expired.")
+    return render(request, spec["template"], {**context, "upload": upload})
 
 
 _IMPORTED = {

@@ -35,10 +35,13 @@ class Table:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        if data.startswith(b"\xef\xbb\xbf"):
+            return data[3:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile("The file says it is Unicode text but is not: save the spreadsheet as CSV again.") from error
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -118,6 +121,12 @@ def mapping_problems(header: list[str], mapping: dict[str, str], fields: dict = 
                 for name, column in mapping.items() if column and column not in header]
     problems += [f"Choose the column that holds {label.lower()}."
                  for name, (label, _words, required) in fields.items() if required and not mapping.get(name)]
+    used: dict[str, str] = {}
+    for name, column in mapping.items():
+        if column and column in used and name in fields and used[column] in fields:
+            problems.append(f"{fields[used[column]][0]} and {fields[name][0].lower()} both use the column {column!r}: "
+                            "choose a different column for one of them.")
+        used.setdefault(column, name)
     unknown = set(mapping) - set(fields)
     problems += [f"{name!r} is not a field: use {', '.join(fields)}." for name in sorted(unknown)]
     return problems

@@ -32,6 +32,9 @@ DEFAULT_PROMPTS = (
 )
 
 
+RESERVED_SLUGS = {"new"}  # /console/programmes/new/ sets a programme up
+
+
 class Programme(models.Model):
     """One scheme: its name, rules and who may join."""
 
@@ -88,6 +91,8 @@ class Programme(models.Model):
             errors["group_size"] = f"Group size must be between {MIN_GROUP_SIZE} and {MAX_GROUP_SIZE}"
         if self.window_days is not None and not 1 <= self.window_days <= 90:
             errors["window_days"] = "The conversation window must be between 1 and 90 days"
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = f"“{self.slug}” is taken by the service itself: choose another web address"
         if self.hashtag and not re.fullmatch(r"#\w{1,39}", self.hashtag):
             errors["hashtag"] = "A hashtag starts with # and has only letters, numbers and underscores, like #localgovdigital"
         if errors:

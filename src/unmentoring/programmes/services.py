@@ -159,6 +159,9 @@ def membership_pause(*, membership: Membership, until: date, reason: str, today:
     membership = _locked(membership)
     today = today or timezone.localdate(timezone=membership.programme.tz)
     _guard(membership, {MembershipStatus.ACTIVE, MembershipStatus.PAUSED}, "pause")
+    if membership.pause_reason == PauseReason.ORGANISERS and reason != PauseReason.ORGANISERS:
+        raise ApplicationError(_ORGANISERS_PAUSED.format(programme=membership.programme.name,
+                                                         until=f"{membership.paused_until:%-d %B %Y}"))
     if until <= today:
         raise ApplicationError("Pause until must be in the future")
     membership.status = MembershipStatus.PAUSED
@@ -168,8 +171,12 @@ def membership_pause(*, membership: Membership, until: date, reason: str, today:
     return membership
 
 
+_ORGANISERS_PAUSED = ("The organisers of {programme} have paused your place until {until}. To take part sooner, "
+                      "ask them.")
+
+
 @transaction.atomic
-def membership_resume(*, membership: Membership, now: datetime | None = None) -> Membership:
+def membership_resume(*, membership: Membership, now: datetime | None = None, by_organisers: bool = False) -> Membership:
     """End a pause now, whatever its reason: from the account page, a one-click link, or its date passing.
 
     Resuming an active membership changes nothing; a member who left must sign up again.
@@ -179,6 +186,9 @@ def membership_resume(*, membership: Membership, now: datetime | None = None) ->
         return membership
     if membership.status == MembershipStatus.LEFT:
         raise ApplicationError(f"You have left {membership.programme.name}. Sign up again from its page to rejoin.")
+    if membership.pause_reason == PauseReason.ORGANISERS and not by_organisers:
+        raise ApplicationError(_ORGANISERS_PAUSED.format(programme=membership.programme.name,
+                                                         until=f"{membership.paused_until:%-d %B %Y}"))
     fields = _resumed(now or timezone.now())
     for name, value in fields.items():
         setattr(membership, name, value)
@@ -359,6 +369,7 @@ def invitations_send(*, programme: Programme, invitees: list[Invitee], actor=Non
     members are skipped; inviting someone again sends a fresh link. Returns how many were invited."""
     now = timezone.now()
     members = set(programme.memberships.exclude(status=MembershipStatus.LEFT).values_list("person__email", flat=True))
+    members |= set(Person.objects.filter(is_active=False).values_list("email", flat=True))  # closed accounts: never
     sent = []
     for invitee in invitees:
         email = normalise_email(invitee.email)
@@ -391,6 +402,8 @@ def invitation_accept(*, invitation_id: int, full_name: str, details: Membership
     if invitation is None or invitation.accepted_at is not None:
         raise ApplicationError("This invitation has been used already. If you joined, sign in.")
     person = Person.objects.get_by_email(invitation.email)
+    if person is not None and not person.is_active:
+        raise ApplicationError("The account for this address is closed, so it cannot join. Ask the organisers.")
     if person is None:
         person = Person.objects.create_user(invitation.email, full_name=full_name, email_confirmed_at=now)
     elif person.email_confirmed_at is None:

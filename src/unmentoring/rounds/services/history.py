@@ -15,7 +15,7 @@ def past_pairings_import(*, programme, pairs: list[tuple[str, int, int, int]], a
     existing = set(PastPairing.objects.filter(programme=programme).values_list("label", "a_id", "b_id"))
     new = [PastPairing(programme=programme, label=label, round=number, a_id=a, b_id=b)
            for label, number, a, b in pairs if (label, a, b) not in existing]
-    PastPairing.objects.bulk_create(new)
+    PastPairing.objects.bulk_create(new, ignore_conflicts=True)  # another import of the same file at once
     audit_record(actor=actor, action="import.history", subject=f"programme:{programme.pk}",
                  detail={"pairs": len(new)}, programme=programme)
     return len(new)
