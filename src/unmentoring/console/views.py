@@ -8,7 +8,6 @@ import base64
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -52,6 +51,7 @@ from unmentoring.console.selectors import (
 )
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.services import audit_record
+from unmentoring.core.views import page_asked, whole_number
 from unmentoring.outcomes.selectors import report_for_reader
 from unmentoring.outcomes.services import report_resolve
 from unmentoring.programmes.imports import MAX_BYTES, PEOPLE_FIELDS, UnreadableFile, guess_mapping, read_table
@@ -77,17 +77,6 @@ from unmentoring.rounds.services.rematch import intro_resend
 
 AUDIT_PER_PAGE = 50
 MEMBERS_PER_PAGE = 50
-
-
-def _page(request, items, per_page):
-    """The page ?page= asks for: ASCII digits naming a page that exists, or a 404."""
-    asked = request.GET.get("page", "1")
-    if not (asked.isascii() and asked.isdigit()):
-        raise Http404("No such page.")
-    try:
-        return Paginator(items, per_page).page(int(asked))
-    except InvalidPage as error:
-        raise Http404("No such page.") from error
 
 
 @login_required
@@ -143,7 +132,7 @@ def organiser_remove_view(request, slug, pk):
 @login_required
 def audit(request, slug):
     found = programme_organised(person=request.user, slug=slug)
-    page = _page(request, audit_log(found, reader=request.user), AUDIT_PER_PAGE)
+    page = page_asked(request, audit_log(found, reader=request.user), AUDIT_PER_PAGE)
     names = people_named(page.object_list)
     for event in page.object_list:
         event.about = names.get(event.subject, event.subject)
@@ -202,7 +191,7 @@ def intro_resend_view(request, slug, number):
     found = programme_organised(person=request.user, slug=slug)
     rnd = round_of_programme(found, number)
     seat_id = request.POST.get("seat", "")
-    seat = get_object_or_404(Seat, group__round=rnd, pk=int(seat_id) if seat_id.isascii() and seat_id.isdigit() else 0)
+    seat = get_object_or_404(Seat, group__round=rnd, pk=whole_number(seat_id))
     try:
         intro_resend(seat_id=seat.pk, actor=request.user)
     except ApplicationError as error:
@@ -230,7 +219,7 @@ def members(request, slug):
     found = programme_organised(person=request.user, slug=slug)
     form = MemberFilterForm(request.GET or None, organisations=organisations_of(found))
     filters = form.cleaned_data if form.is_valid() else {}  # a bad filter shows its error and filters nothing
-    page = _page(request, members_of(found, **{k: v for k, v in filters.items() if v}), MEMBERS_PER_PAGE)
+    page = page_asked(request, members_of(found, **{k: v for k, v in filters.items() if v}), MEMBERS_PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "console/members.html", {"programme": found, "section": "members", "form": form,

@@ -4,13 +4,30 @@ throttling responses."""
 import sys
 
 from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
 from django.db.utils import OperationalError
-from django.http import HttpResponseServerError
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import get_template
 from django_tasks_db.utils import is_locked_database_exception
 
 BUSY_RETRY_AFTER_SECONDS = 30
+
+
+def page_asked(request, items, per_page: int):
+    """The page ?page= asks for: ASCII digits naming a page that exists, or a 404 (never a quiet last page)."""
+    asked = request.GET.get("page", "1")
+    if not (asked.isascii() and asked.isdigit()):
+        raise Http404("No such page.")
+    try:
+        return Paginator(items, per_page).page(int(asked))
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
+
+
+def whole_number(value: str) -> int:
+    """A posted id as a number, or 0 (no row has it) for anything but ASCII digits."""
+    return int(value) if value.isascii() and value.isdigit() else 0
 
 
 def client_ip(request) -> str | None:

@@ -1,9 +1,8 @@
-from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
-from unmentoring.core.views import bad_link
+from unmentoring.core.views import bad_link, page_asked
 from unmentoring.outcomes.forms import ReportForm
 from unmentoring.outcomes.services import report_submit
 from unmentoring.programmes.selectors import programme_get
@@ -22,13 +21,7 @@ def learning(request, slug):
     if chosen and not (chosen.isascii() and chosen.isdigit() and int(chosen) in rounds):
         raise Http404("No such round.")
     learnings = learnings_published(programme=programme, round_number=int(chosen) if chosen else None)
-    asked = request.GET.get("page", "1")
-    if not (asked.isascii() and asked.isdigit()):
-        raise Http404("No such page.")
-    try:
-        page = Paginator(learnings, LEARNINGS_PER_PAGE).page(int(asked))
-    except InvalidPage as error:
-        raise Http404("No such page.") from error
+    page = page_asked(request, learnings, LEARNINGS_PER_PAGE)
     return render(request, "outcomes/learning.html", {
         "programme": programme, "page": page, "rounds": rounds, "chosen": int(chosen) if chosen else None,
     })

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unmentoring.core.errors import ApplicationError
-from unmentoring.core.views import bad_link
+from unmentoring.core.views import bad_link, whole_number
 from unmentoring.programmes.enums import MembershipStatus
 from unmentoring.programmes.models import Membership
 from unmentoring.rounds.calendar import calendar_file
@@ -91,7 +91,7 @@ def rematch(request, token):
 def rematch_signed_in(request, slug, number):
     rnd = round_get(slug=slug, number=number)
     seat_id = request.POST.get("seat", "")
-    seat = get_object_or_404(Seat, group__round=rnd, membership__person=request.user, pk=int(seat_id) if seat_id.isascii() and seat_id.isdigit() else 0)
+    seat = get_object_or_404(Seat, group__round=rnd, membership__person=request.user, pk=whole_number(seat_id))
     try:
         seat = seat_request_rematch(seat_id=seat.pk)
     except ApplicationError as error:
@@ -107,7 +107,7 @@ def unpublish_signed_in(request, slug, number):
     rnd = round_get(slug=slug, number=number)
     seat_id = request.POST.get("seat", "")
     seat = get_object_or_404(Seat, group__round=rnd, membership__person=request.user,
-                             pk=int(seat_id) if seat_id.isascii() and seat_id.isdigit() else 0)
+                             pk=whole_number(seat_id))
     if hasattr(seat, "checkin"):
         checkin_unpublish(seat_id=seat.pk)
     messages.success(request, "What you learned is no longer published.")
