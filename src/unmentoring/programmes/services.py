@@ -106,26 +106,38 @@ def sign_up_confirm(*, pending_id: int, now: datetime | None = None) -> Membersh
     pending = PendingSignUp.objects.select_for_update(of=("self",)).select_related("programme").filter(pk=pending_id).first()
     if pending is None:  # confirmed (or purged) by another request a moment ago
         raise ApplicationError("This link has been used already. If you confirmed, sign in.")
-    person = Person.objects.get_by_email(pending.email)
+    details = MembershipDetails(**{f: getattr(pending, f) for f in MembershipDetails.__dataclass_fields__})
+    membership = _join(email=pending.email, full_name=pending.full_name, programme=pending.programme, details=details,
+                       agreed_at=pending.agreed_at, now=now)
+    PendingSignUp.objects.filter(email=pending.email, programme=pending.programme).delete()
+    return membership
+
+
+def _join(*, email: str, full_name: str, programme: Programme, details: MembershipDetails, agreed_at: datetime,
+          now: datetime) -> Membership:
+    """The address is proven (a confirmation or invitation link): make or confirm the person, and make (or
+    renew, for someone who left) their membership with the consents they gave at ``agreed_at``."""
+    person = Person.objects.get_by_email(email)
+    if person is not None and not person.is_active:
+        raise ApplicationError("The account for this address is closed, so it cannot join. Ask the organisers.")
     if person is None:
-        person = Person.objects.create_user(pending.email, full_name=pending.full_name, email_confirmed_at=now)
+        person = Person.objects.create_user(email, full_name=full_name, email_confirmed_at=now)
     elif person.email_confirmed_at is None:
         person.email_confirmed_at = now
-        person.save(update_fields=["email_confirmed_at"])
-    details = MembershipDetails(**{f: getattr(pending, f) for f in MembershipDetails.__dataclass_fields__})
+        person.full_name = person.full_name or full_name
+        person.save(update_fields=["email_confirmed_at", "full_name"])
     fields = {
         **details.fields(now=now),
         "status": MembershipStatus.ACTIVE, "paused_until": None, "pause_reason": "", "left_at": None,
-        "rules_agreed_at": pending.agreed_at, "sharing_agreed_at": pending.agreed_at, "confirmed_at": now,
+        "rules_agreed_at": agreed_at, "sharing_agreed_at": agreed_at, "confirmed_at": now,
     }
-    membership = Membership.objects.select_for_update().filter(person=person, programme=pending.programme).first()
+    membership = Membership.objects.select_for_update().filter(person=person, programme=programme).first()
     if membership is None:
-        membership = Membership.objects.create(person=person, programme=pending.programme, created_at=now, **fields)
+        membership = Membership.objects.create(person=person, programme=programme, created_at=now, **fields)
     elif membership.status == MembershipStatus.LEFT:  # rejoining, with the details just confirmed
         for name, value in fields.items():
             setattr(membership, name, value)
         membership.save()
-    PendingSignUp.objects.filter(email=pending.email, programme=pending.programme).delete()
     return membership
 
 
@@ -401,24 +413,8 @@ def invitation_accept(*, invitation_id: int, full_name: str, details: Membership
     invitation = Invitation.objects.select_for_update(of=("self",)).select_related("programme").filter(pk=invitation_id).first()
     if invitation is None or invitation.accepted_at is not None:
         raise ApplicationError("This invitation has been used already. If you joined, sign in.")
-    person = Person.objects.get_by_email(invitation.email)
-    if person is not None and not person.is_active:
-        raise ApplicationError("The account for this address is closed, so it cannot join. Ask the organisers.")
-    if person is None:
-        person = Person.objects.create_user(invitation.email, full_name=full_name, email_confirmed_at=now)
-    elif person.email_confirmed_at is None:
-        person.email_confirmed_at = now
-        person.full_name = person.full_name or full_name
-        person.save(update_fields=["email_confirmed_at", "full_name"])
-    fields = {**details.fields(now=now), "status": MembershipStatus.ACTIVE, "paused_until": None, "pause_reason": "",
-              "left_at": None, "rules_agreed_at": now, "sharing_agreed_at": now, "confirmed_at": now}
-    membership = Membership.objects.select_for_update().filter(person=person, programme=invitation.programme).first()
-    if membership is None:
-        membership = Membership.objects.create(person=person, programme=invitation.programme, created_at=now, **fields)
-    elif membership.status == MembershipStatus.LEFT:
-        for name, value in fields.items():
-            setattr(membership, name, value)
-        membership.save()
+    membership = _join(email=invitation.email, full_name=full_name, programme=invitation.programme, details=details,
+                       agreed_at=now, now=now)
     invitation.accepted_at = now
     invitation.save(update_fields=["accepted_at"])
     return membership
