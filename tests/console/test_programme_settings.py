@@ -66,3 +66,9 @@ def test_only_organisers_set_up_programmes_and_only_their_own_settings(client, w
     assert client.post(reverse("console:programme-new"), {**GOOD, "action": "save"}).status_code == 403
     assert client.get(reverse("console:programme-settings", args=[weekly.slug])).status_code == 404
     assert not Programme.objects.filter(slug="nhs-radicals").exists()
+
+
+def test_a_rejected_change_of_web_address_leaves_the_pages_links_on_the_saved_one(client, weekly, organiser):
+    page = client.post(reverse("console:programme-settings", args=[weekly.slug]),
+                       {**GOOD, "slug": "Not valid!", "action": "save"}).content.decode()
+    assert f'href="/console/programmes/{weekly.slug}/members/"' in page and "/console/programmes/Not valid!/" not in page

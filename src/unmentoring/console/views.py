@@ -5,6 +5,7 @@ any other programme is a 404, the same as one that does not exist.
 """
 
 import base64
+import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -157,9 +158,9 @@ def round_detail(request, slug, number):
 
 
 def _programme_form(request, programme, *, creating: bool):
-    form = ProgrammeForm(request.POST if request.method == "POST" else None, instance=programme)
-    context = {"form": form, "creating": creating, "programme": None if creating else programme_organised(
-        person=request.user, slug=programme.slug), "section": "settings"}
+    # The form changes its instance as it validates: the page around it keeps the programme as saved.
+    context = {"creating": creating, "programme": None if creating else copy.copy(programme), "section": "settings"}
+    form = context["form"] = ProgrammeForm(request.POST if request.method == "POST" else None, instance=programme)
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "save":
             saved = programme_save(programme=form.save(commit=False), actor=request.user)

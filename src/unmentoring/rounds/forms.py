@@ -1,9 +1,9 @@
-from urllib.parse import urlsplit
 
 from django import forms
 
-from unmentoring.core.forms import GovukRadioSelect, PlainTextField, describe_character, hidden_character
+from unmentoring.core.forms import GovukRadioSelect, PlainTextField
 from unmentoring.rounds.enums import Challenge, Met, Minutes, NotMetReason, Publish
+from unmentoring.rounds.services.checkins import link_problem
 
 # The check-in's fields and values are a public contract (README "The check-in"): one-click starts in the
 # check-in email pre-fill ``met``, and other tools may post the form.
@@ -13,18 +13,6 @@ CHECKIN_DEFAULTS = {"met": "", "not_met_reason": "", "not_met_detail": "", "minu
                     "learned": "", "shared_url": "", "publish": Publish.PRIVATE}
 NO_FIELDS = ["not_met_reason", "not_met_detail"]
 ANONYMOUS_LINK = "A link to your own post can show who you are: remove it, or publish with your name"
-
-
-def link_problem(url: str) -> str | None:
-    """What is wrong with a link a member shares, in words for them; None if nothing."""
-    if (char := hidden_character(url)) is not None or (char := next((c for c in url if c.isspace()), None)):
-        return f"The link must not include spaces or hidden characters (it has {describe_character(char)})"
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "Enter a link that starts with https:// or http://"
-    if "@" in parts.netloc:
-        return "Enter the link without a name or password before the address"
-    return None
 
 
 def _radios(label, choices, *, required_message, help_text="", coerce=None, **kwargs):
@@ -95,7 +83,7 @@ class CheckInForm(forms.Form):
         for name in [*YES_FIELDS, *NO_FIELDS]:
             if name in chosen:
                 continue
-            cleaned[name] = self.fields[name].initial if name == "publish" else (None if name in ("minutes", "challenge") else "")
+            cleaned[name] = CHECKIN_DEFAULTS[name]
             self.errors.pop(name, None)
         if met == Met.YES:
             if cleaned.get("challenge") is None and "challenge" not in self.errors:

@@ -209,7 +209,6 @@ FEWEST_SCORES_SHOWN = 5  # statistical disclosure control for the public figures
 class RoundFigures:
     groups: int
     groups_met: int
-    people: int
     checked_in: int
     organisations_connected: int  # distinct pairs of different organisations together in a group that met
     challenge_median: float | None  # of the members who met and answered; None with too few to show
@@ -228,11 +227,9 @@ def round_figures(rnd: Round) -> RoundFigures:
     links = {pair for orgs in organisations.values() for pair in combinations(sorted(o for o in orgs if o), 2)}
     scores = sorted(CheckIn.objects.filter(seat__group__round=rnd, met=Met.YES, challenge__isnull=False)
                     .values_list("challenge", flat=True))
-    seats = Seat.objects.filter(group__round=rnd, group__is_rematch=False)
     return RoundFigures(
         groups=groups.count(),
         groups_met=met_groups.count(),
-        people=seats.count(),
         checked_in=CheckIn.objects.filter(seat__group__round=rnd).count(),
         organisations_connected=len(links),
         # Public: fewer answers than this could give away someone's own score.

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
 
 from unmentoring.core.errors import ApplicationError
-from unmentoring.core.forms import hidden_character
+from unmentoring.core.forms import describe_character, hidden_character
 from unmentoring.core.services import audit_record
 from unmentoring.notifications.enums import MessageStatus
 from unmentoring.notifications.models import Message
 from unmentoring.programmes.enums import MembershipStatus
 from unmentoring.rounds.enums import Met, Minutes, NotMetReason, Publish, RoundState
-from unmentoring.rounds.forms import link_problem
 from unmentoring.rounds.models import CheckIn, Round, Seat
+
+
+def link_problem(url: str) -> str | None:
+    """What is wrong with a link a member shares, in words for them; None if nothing."""
+    if (char := hidden_character(url)) is not None or (char := next((c for c in url if c.isspace()), None)):
+        return f"The link must not include spaces or hidden characters (it has {describe_character(char)})"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "Enter a link that starts with https:// or http://"
+    if "@" in parts.netloc:
+        return "Enter the link without a name or password before the address"
+    return None
 
 
 @dataclass(frozen=True)
