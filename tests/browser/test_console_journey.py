@@ -10,6 +10,7 @@ from tests.browser.helpers import assert_accessible, screenshot
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 from unmentoring.accounts.services import sign_in_link
 from unmentoring.notifications.services import messages_deliver_due
+from unmentoring.rounds.models import Group
 from unmentoring.rounds.services.lifecycle import round_draw, round_schedule_next
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -165,3 +166,73 @@ def test_an_organiser_imports_a_spreadsheet_and_the_invited_person_joins(page, s
     page.get_by_test_id("invitation-submit").click()
     assert page.title().startswith("Your account")
     check(page, "invitation-joined")
+
+
+@JS_ON_AND_OFF
+def test_an_organiser_draws_a_round_now_places_latecomers_splits_a_trio_and_cancels_the_next(page, settings,
+                                                                                            live_server):
+    settings.DEMO_MODE = True
+    settings.SITE_URL = live_server.url
+    programme = ProgrammeFactory(name="LocalGov Coffee", slug="coffee")
+    organiser = PersonFactory(full_name="Olu Organiser")
+    programme.organisers.add(organiser)
+    for n in range(5):
+        MembershipFactory(programme=programme, organisation=f"Org {n % 2}",
+                          person=PersonFactory(full_name=f"Member {n}"))
+    round_schedule_next(programme=programme, now=timezone.now())
+
+    page.goto(sign_in_link(organiser, next_url="/console/programmes/coffee/rounds/1/"))
+    page.get_by_test_id("sign-in-button").click()
+    check(page, "round-scheduled")
+    page.get_by_test_id("draw-now").click()
+    assert "the 5 members due today are grouped" in page.locator("main").inner_text()
+    check(page, "round-draw-confirm")
+    page.get_by_test_id("confirm-draw").click()
+    assert "Round 1 is drawn: 2 groups" in page.locator(".govuk-notification-banner").inner_text()
+    check(page, "round-drawn")
+
+    for n in range(3):
+        MembershipFactory(programme=programme, organisation=f"Late Org {n}", person=PersonFactory(full_name=f"Late {n}"))
+    page.reload()
+    assert page.get_by_test_id("latecomers").locator("li").count() == 3
+    check(page, "round-latecomers")
+    page.get_by_test_id("latecomers").locator("li").filter(has_text="Late 0").get_by_role("link").click()
+    page.get_by_role("button", name="Add them").click()
+    assert page.title().startswith("Error: ")
+    check(page, "add-latecomer-error")
+    pair = next(g for g in Group.objects.filter(round__programme=programme) if g.seats.count() == 2)  # and a trio
+    page.locator(".govuk-radios__item").filter(has_text=f"Group {pair.number}:").locator("input").check()
+    page.get_by_label("Why (they are told)").fill("Welcome! You joined just after the draw.")
+    page.get_by_role("button", name="Add them").click()
+    assert "Late 0 is in group" in page.locator(".govuk-notification-banner").inner_text()
+
+    page.get_by_role("button", name="Draw them among themselves").click()
+    assert "The latecomers are drawn into group 3" in page.locator(".govuk-notification-banner").inner_text()
+    check(page, "round-latecomers-drawn")
+
+    page.get_by_test_id("move-link").filter(has_text="Split off").first.click()
+    assert "Moving one of a trio splits it" in page.locator("main").inner_text()
+    check(page, "split-trio")
+    page.locator(".govuk-radios__item").filter(has_text="Late 1").locator("input").check()
+    page.get_by_label("Why (they are told)").fill("So both groups have someone from Org 0.")
+    page.get_by_role("button", name="Move them").click()
+    assert "is in group 3 now" in page.locator(".govuk-notification-banner").inner_text()
+    assert page.get_by_test_id("console-group").count() == 3
+
+    page.get_by_role("link", name="All rounds").click()
+    page.get_by_role("link", name="Round 2", exact=True).click()
+    page.get_by_test_id("cancel-round").click()
+    check(page, "round-cancel")
+    page.get_by_role("button", name="Cancel round 2").click()
+    assert page.title().startswith("Error: ")
+    check(page, "round-cancel-error")
+    page.get_by_label("Why are you cancelling it?").fill("It falls in the school holidays.")
+    page.get_by_role("button", name="Cancel round 2").click()
+    assert "Round 2 is cancelled." in page.locator(".govuk-notification-banner").inner_text()
+    check(page, "round-cancelled")
+
+    page.get_by_role("button", name="Sign out").click()
+    messages_deliver_due()
+    page.goto("/sent-mail/")
+    page.get_by_test_id("sent-mail-link").filter(has_text="Your group has changed").first.click()
+    assert "The organisers have changed your group" in page.get_by_test_id("message-text").inner_text()

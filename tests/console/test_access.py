@@ -7,10 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
+from tests.rounds.helpers import schedule
 from unmentoring.accounts.models import Person
 from unmentoring.core.models import AuditEvent
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
+from unmentoring.rounds.enums import RoundState
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +26,9 @@ def world(db):
     other.organisers.add(elsewhere)
     member = MembershipFactory(programme=programme).person
     admin = PersonFactory(is_superuser=True, is_staff=True)
+    rnd = schedule(programme)
     return {"programme": programme, "organiser": organiser, "co": co_organiser, "elsewhere": elsewhere,
-            "member": member, "admin": admin}
+            "member": member, "admin": admin, "round": rnd}
 
 
 def _pages(world):
@@ -44,8 +47,15 @@ def _pages(world):
             ("get", reverse("console:import-history", args=[slug]), {}),
             ("get", reverse("console:programme-settings", args=[slug]), {}),
             ("get", reverse("console:export", args=[slug, "checkins", "json"]), {}),
+            ("get", reverse("console:round", args=[slug, 1]), {}),
+            ("post", reverse("console:round-preview", args=[slug, 1]), {}),
+            ("get", reverse("console:round-draw", args=[slug, 1]), {}),
+            ("get", reverse("console:round-cancel", args=[slug, 1]), {}),
+            ("get", reverse("console:member-move", args=[slug, 1, world["programme"].memberships.get().pk]), {}),
+            ("post", reverse("console:latecomers-draw", args=[slug, 1]), {"members": []}),
             ("post", reverse("console:organisers", args=[slug]), {"email": "new@example.org"}),
-            ("post", reverse("console:organiser-remove", args=[slug, world["co"].pk]), {})]
+            ("post", reverse("console:organiser-remove", args=[slug, world["co"].pk]), {}),
+            ("post", reverse("console:round-cancel", args=[slug, 1]), {"reason": "Cancelled by the matrix."})]
 
 
 @pytest.mark.parametrize(("who", "allowed"), [
@@ -65,6 +75,8 @@ def test_the_authorisation_matrix_over_every_console_page_and_action(client, wor
     expected = {"new@example.org"} if allowed else set()
     assert set(programme.organisers.values_list("email", flat=True)) - {world["organiser"].email, world["co"].email} == expected
     assert programme.organisers.filter(pk=world["co"].pk).exists() == (not allowed)
+    world["round"].refresh_from_db()
+    assert (world["round"].state == RoundState.CANCELLED) == bool(allowed)
     home = client.get(reverse("console:home"))
     assert home.status_code == {"anonymous": 302, "member": 403}.get(who, 200)  # "elsewhere" sees their own
 

@@ -4,6 +4,7 @@ import pytest
 
 from tests.rounds.helpers import SCHEDULED_AT
 from unmentoring.notifications.models import Message
+from unmentoring.notifications.registry import MessageNoLongerApplies
 from unmentoring.notifications.services import message_render
 from unmentoring.rounds.models import Round, Seat
 from unmentoring.rounds.services.lifecycle import rounds_advance
@@ -38,3 +39,39 @@ def test_three_silent_rounds_with_a_rematch_send_every_round_email_with_nothing_
         for part in (message.subject, message.body_text, message.body_html):
             assert MISSING not in part, (message.template, part[part.find(MISSING) - 80:part.find(MISSING) + 80])
         assert message.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click", message.template
+
+
+def test_the_emails_of_an_organiser_steering_a_round_render_with_nothing_missing(weekly, members, settings):
+    from tests.factories import MembershipFactory, PersonFactory  # noqa: PLC0415  (only this test makes people)
+    from unmentoring.rounds.services.steering import member_move, round_cancel  # noqa: PLC0415  (as above)
+
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "OPTIONS": {**settings.TEMPLATES[0]["OPTIONS"],
+                                                                "string_if_invalid": f"{MISSING}(%s)"}}]
+    organiser = PersonFactory()
+    rounds_advance(now=SCHEDULED_AT)
+    first = Round.objects.get(programme=weekly, number=1)
+    rounds_advance(now=first.notice_at)
+    round_cancel(round_id=first.pk, reason="A strike day.", actor=organiser, now=first.notice_at)
+    second = Round.objects.get(programme=weekly, number=2)
+    rounds_advance(now=second.draw_at)
+    late = MembershipFactory(programme=weekly)
+    groups = list(second.groups.order_by("number"))
+    member_move(round_id=second.pk, membership_id=late.pk, to_group_id=groups[0].pk, reason="Welcome.",
+                actor=organiser, now=second.draw_at)
+    mover = groups[1].seats.order_by("pk").first().membership_id
+    member_move(round_id=second.pk, membership_id=mover, to_group_id=groups[2].pk, reason="Moved.", actor=organiser,
+                now=second.draw_at)
+    sent = Message.objects.filter(template__in=["round_cancelled", "intro", "left_behind"]).order_by("pk")
+    assert {"round_cancelled", "left_behind"} <= set(sent.values_list("template", flat=True))
+    assert sent.filter(idempotency_key__startswith="intro-changed:").count() == 6  # 1 + 2, then 1 + 2
+    no_longer = []
+    for message in sent:
+        try:
+            message_render(message, save=False)
+        except MessageNoLongerApplies:
+            no_longer.append(message)
+            continue
+        for part in (message.subject, message.body_text, message.body_html):
+            assert MISSING not in part, (message.template, part[part.find(MISSING) - 80:part.find(MISSING) + 80])
+    # The one left on their own in the pair the mover left: their first intro would name nobody.
+    assert [m.idempotency_key for m in no_longer] == [f"intro:{groups[1].seats.get().pk}"]

@@ -172,3 +172,53 @@ class InviteForm(forms.Form):
             raise forms.ValidationError(f"These are not email addresses: {', '.join(bad[:10])}"
                                         f"{' and more' if len(bad) > 10 else ''}. Nobody was invited.")
         return list(dict.fromkeys(words))
+
+
+class RoundCancelForm(forms.Form):
+    reason = PlainTextField(
+        label="Why are you cancelling it?", max_length=1000, multiline=True, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Emailed to the members who were told of this round, and kept in the audit log.",
+        error_messages={"required": "Say why you are cancelling the round",
+                        "max_length": "The reason must be 1000 characters or fewer",
+                        "hidden": "The reason must not include hidden characters"})
+
+
+class LatecomersForm(forms.Form):
+    """Which of the members who joined after the draw to draw among themselves (all, unless unticked)."""
+
+    members = forms.TypedMultipleChoiceField(
+        label="Who to draw", coerce=int, widget=forms.CheckboxSelectMultiple,
+        help_text="They are grouped as the draw would group them: no blocks, repeats avoided, your organisation "
+                  "rule. Each is emailed their match.",
+        error_messages={"required": "Choose at least two latecomers to draw",
+                        "invalid_choice": "Someone you chose is no longer waiting for a group: look at the list again"})
+
+    def __init__(self, *args, latecomers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].choices = [(m.pk, f"{m.person.full_name} ({m.organisation})") for m in latecomers]
+        self.fields["members"].initial = [m.pk for m in latecomers]
+
+    def clean_members(self):
+        chosen = self.cleaned_data["members"]
+        if len(chosen) < 2:
+            raise forms.ValidationError("Choose at least two latecomers to draw. To put one person in a group "
+                                        "that exists, use “Add to a group”.")
+        return chosen
+
+
+class MemberMoveForm(forms.Form):
+    group = forms.TypedChoiceField(
+        label="Which group should they join?", coerce=int, widget=forms.RadioSelect,
+        error_messages={"required": "Choose the group they should join",
+                        "invalid_choice": "Choose a group from the list"})
+    reason = PlainTextField(
+        label="Why (they are told)", max_length=500, multiline=True, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Emailed to the member you move, with their new group. The group they join is told only that "
+                  "they have joined; the group they leave, only that they have moved.",
+        error_messages={"required": "Say why: the member you move is told",
+                        "max_length": "The reason must be 500 characters or fewer",
+                        "hidden": "The reason must not include hidden characters"})
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [(g.pk, g.label) for g in groups]

@@ -12,7 +12,7 @@ from unmentoring.core.models import AuditEvent
 from unmentoring.outcomes.models import Report
 from unmentoring.programmes.enums import MembershipStatus
 from unmentoring.programmes.models import Membership, Programme
-from unmentoring.rounds.enums import Met, RoundState
+from unmentoring.rounds.enums import Met, RematchOutcome, RoundState
 from unmentoring.rounds.models import CheckIn, Group, Round, Seat
 
 
@@ -96,6 +96,23 @@ def round_groups(rnd: Round) -> list[Group]:
     """The round's groups with every seat's member, organisation and check-in: what organisers watch."""
     return list(rnd.groups.order_by("number").prefetch_related(
         Prefetch("seats", queryset=Seat.objects.select_related("membership__person", "checkin").order_by("pk"))))
+
+
+def groups_to_join(rnd: Round, groups: list[Group], *, membership: Membership) -> list[Group]:
+    """The groups of ``round_groups`` a member could be moved to: someone still in it, not the member's own;
+    each with a ``label`` naming who is in it."""
+    choices = []
+    for group in groups:
+        still_in = [seat for seat in group.seats.all()
+                    if seat.membership is not None and seat.membership.status != MembershipStatus.LEFT
+                    and seat.rematch_outcome != RematchOutcome.REGROUPED]
+        if not still_in or any(seat.membership_id == membership.pk for seat in still_in):
+            continue
+        people = ", ".join(f"{seat.membership.person.full_name} ({seat.organisation})" for seat in still_in)
+        alone = " (on their own)" if len(still_in) == 1 else ""
+        group.label = f"Group {group.number}: {people}{alone}"
+        choices.append(group)
+    return choices
 
 
 def round_reports(rnd: Round) -> list[Report]:

@@ -18,12 +18,15 @@ from unmentoring.console.exports import FORMATS, TABLES, export_table
 from unmentoring.console.forms import (
     AnnouncementForm,
     InviteForm,
+    LatecomersForm,
     MemberFilterForm,
+    MemberMoveForm,
     MemberPauseForm,
     MemberRemoveForm,
     OrganiserAddForm,
     ProgrammeForm,
     ReportNoteForm,
+    RoundCancelForm,
     UploadForm,
     mapping_form,
 )
@@ -35,6 +38,7 @@ from unmentoring.console.imports import (
 )
 from unmentoring.console.selectors import (
     audit_log,
+    groups_to_join,
     member_history,
     member_of_programme,
     members_of,
@@ -69,12 +73,13 @@ from unmentoring.programmes.services import (
     organiser_remove,
     programme_save,
 )
-from unmentoring.rounds.enums import RoundState
+from unmentoring.rounds.enums import RematchOutcome, RoundState
 from unmentoring.rounds.history import HISTORY_FIELDS
 from unmentoring.rounds.models import Seat
 from unmentoring.rounds.schedule import upcoming
-from unmentoring.rounds.selectors import draw_preview
+from unmentoring.rounds.selectors import draw_preview, latecomers, memberships_due
 from unmentoring.rounds.services.rematch import intro_resend
+from unmentoring.rounds.services.steering import latecomers_draw, member_move, round_cancel, round_draw_now
 
 AUDIT_PER_PAGE = 50
 MEMBERS_PER_PAGE = 50
@@ -147,14 +152,124 @@ def rounds(request, slug):
                                                    "rounds": list(rounds_of_programme(found))})
 
 
+def _round_page(request, programme, rnd, *, form=None, status=200):
+    # An organiser who was reported is not shown the report (console:report refuses it too).
+    reports = [r for r in round_reports(rnd) if r.about_id != request.user.pk]
+    context = {"programme": programme, "section": "rounds", "round": rnd, "groups": round_groups(rnd),
+               "reports": reports, "can_change": rnd.state == RoundState.DRAWN and timezone.now() < rnd.window_ends_at}
+    if context["can_change"]:
+        waiting = latecomers(rnd)
+        context["latecomers"] = waiting
+        context["form"] = form or (LatecomersForm(latecomers=waiting) if len(waiting) >= 2 else None)
+    return render(request, "console/round.html", context, status=status)
+
+
 @login_required
 def round_detail(request, slug, number):
     found = programme_organised(person=request.user, slug=slug)
+    return _round_page(request, found, round_of_programme(found, number))
+
+
+def _back_to_round(programme, rnd):
+    return redirect("console:round", slug=programme.slug, number=rnd.number)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_draw_now_view(request, slug, number):
+    """Draw a scheduled round now, after a page that says what that means."""
+    found = programme_organised(person=request.user, slug=slug)
     rnd = round_of_programme(found, number)
-    # An organiser who was reported is not shown the report (console:report refuses it too).
-    reports = [r for r in round_reports(rnd) if r.about_id != request.user.pk]
-    return render(request, "console/round.html", {"programme": found, "section": "rounds", "round": rnd,
-                                                  "groups": round_groups(rnd), "reports": reports})
+    if rnd.state != RoundState.SCHEDULED:
+        messages.error(request, f"Round {rnd.number} is {rnd.get_state_display().lower()} already.")
+        return _back_to_round(found, rnd)
+    if request.method == "POST":
+        try:
+            drawn = round_draw_now(round_id=rnd.pk, actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, str(error))
+        else:
+            groups = drawn.groups.count()
+            messages.success(request, drawn.draw_note or f"Round {drawn.number} is drawn: {groups} group"
+                                                         f"{'s' if groups != 1 else ''}. Everyone is emailed their match.")
+        return _back_to_round(found, rnd)
+    return render(request, "console/round_draw.html", {"programme": found, "section": "rounds", "round": rnd,
+                                                       "due": len(memberships_due(rnd)), "now": timezone.now()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_cancel_view(request, slug, number):
+    found = programme_organised(person=request.user, slug=slug)
+    rnd = round_of_programme(found, number)
+    if rnd.state != RoundState.SCHEDULED:
+        messages.error(request, f"Round {rnd.number} is {rnd.get_state_display().lower()}: only a round that has not "
+                                "been drawn can be cancelled.")
+        return _back_to_round(found, rnd)
+    form = RoundCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_cancel(round_id=rnd.pk, reason=form.cleaned_data["reason"], actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, str(error))
+        else:
+            told = " Members who were told of it are emailed." if rnd.notice_sent_at else ""
+            messages.success(request, f"Round {rnd.number} is cancelled.{told}")
+        return _back_to_round(found, rnd)
+    return render(request, "console/round_cancel.html", {"programme": found, "section": "rounds", "round": rnd,
+                                                         "form": form})
+
+
+@login_required
+@require_POST
+def latecomers_draw_view(request, slug, number):
+    found = programme_organised(person=request.user, slug=slug)
+    rnd = round_of_programme(found, number)
+    if rnd.state != RoundState.DRAWN or timezone.now() >= rnd.window_ends_at:
+        messages.error(request, f"Round {rnd.number} is not open: groups change only while a round is open.")
+        return _back_to_round(found, rnd)
+    form = LatecomersForm(request.POST, latecomers=latecomers(rnd))
+    if form.is_valid():
+        try:
+            groups = latecomers_draw(round_id=rnd.pk, membership_ids=form.cleaned_data["members"], actor=request.user)
+        except ApplicationError as error:
+            form.add_error(None, str(error))
+        else:
+            numbers = ", ".join(str(g.number) for g in groups)
+            messages.success(request, f"The latecomers are drawn into group{'s' if len(groups) != 1 else ''} {numbers}, "
+                                      "and emailed their match.")
+            return _back_to_round(found, rnd)
+    return _round_page(request, found, rnd, form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_move_view(request, slug, number, pk):
+    """Move a member of an open round into another group, or add a latecomer to one."""
+    found = programme_organised(person=request.user, slug=slug)
+    rnd = round_of_programme(found, number)
+    membership = member_of_programme(found, pk)
+    if rnd.state != RoundState.DRAWN or timezone.now() >= rnd.window_ends_at:
+        messages.error(request, f"Round {rnd.number} is not open: groups change only while a round is open.")
+        return _back_to_round(found, rnd)
+    groups = round_groups(rnd)
+    current = next((g for g in groups for seat in g.seats.all() if seat.membership_id == membership.pk
+                    and seat.rematch_outcome != RematchOutcome.REGROUPED), None)
+    choices = groups_to_join(rnd, groups, membership=membership)
+    form = MemberMoveForm(request.POST or None, groups=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            seat = member_move(round_id=rnd.pk, membership_id=membership.pk, to_group_id=form.cleaned_data["group"],
+                               reason=form.cleaned_data["reason"], actor=request.user)
+        except ApplicationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{membership.person.full_name} is in group {seat.group.number} now. They and "
+                                      "the people in both groups are emailed.")
+            return _back_to_round(found, rnd)
+    return render(request, "console/member_move.html", {"programme": found, "section": "rounds", "round": rnd,
+                                                        "membership": membership, "current": current, "form": form},
+                  status=400 if form.errors else 200)
 
 
 def _programme_form(request, programme, *, creating: bool):

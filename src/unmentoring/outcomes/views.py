@@ -16,7 +16,7 @@ LEARNINGS_PER_PAGE = 20
 def learning(request, slug):
     """A programme's learning feed: what members chose to publish, newest first, by round if asked."""
     programme = programme_get(slug=slug)
-    rounds = list(programme.rounds.exclude(state=RoundState.SCHEDULED).order_by("-number").values_list("number", flat=True))
+    rounds = list(programme.rounds.filter(state__in=[RoundState.DRAWN, RoundState.CLOSED]).order_by("-number").values_list("number", flat=True))
     chosen = request.GET.get("round", "")
     if chosen and not (chosen.isascii() and chosen.isdigit() and int(chosen) in rounds):
         raise Http404("No such round.")

@@ -71,6 +71,34 @@ def intro_messages(seats: list[Seat]) -> list[Outgoing]:
     ]
 
 
+def intro_changed_messages(seats: list[Seat], *, note: str, change: int) -> list[Outgoing]:
+    """Intros again after an organiser changed a group (``change`` is the audit record that says so): each
+    names the group as it is when sent, with the organisers' note at the top."""
+    return [replace(message, idempotency_key=f"intro-changed:{change}:{message.context['seat']}",
+                    context={**message.context, "change_note": note})
+            for message in intro_messages(seats)]
+
+
+def round_cancelled_message(rnd: Round, membership: Membership, *, reason: str, next_round: Round | None) -> Outgoing:
+    """To a member who was told of a round that its organisers have cancelled."""
+    tz = rnd.programme.tz
+    return Outgoing(
+        template="round_cancelled",
+        to_email=membership.person.email,
+        person_id=membership.person_id,
+        idempotency_key=f"round-cancelled:{rnd.pk}:{membership.pk}",
+        programme_id=rnd.programme_id,
+        context={
+            **membership_email_context(membership),
+            "name": membership.person.full_name,
+            "round_number": rnd.number,
+            "draw_date": _long_date(rnd.draw_at, tz),
+            "reason": reason,
+            "next_draw_date": _long_date(next_round.draw_at, tz) if next_round else "",
+        },
+    )
+
+
 def seat_message(template: str, seat: Seat, rnd: Round, **extra) -> Outgoing:
     """A message to one seat of a drawn round: the nudge, the check-in request, the round's close."""
     membership = seat.membership
@@ -135,6 +163,7 @@ def round_up(stored: dict) -> Prepared:
 
 LEFT_BEHIND_LEFT = "left"  # left the programme or deleted their account
 LEFT_BEHIND_REMATCH = "rematch"  # asked for a new match
+LEFT_BEHIND_MOVED = "moved"  # the organisers moved them to another group
 
 
 def left_behind_message(seat: Seat, rnd: Round, *, gone: Seat, why: str, others_left: int) -> Outgoing:
@@ -209,6 +238,7 @@ def intro(stored: dict) -> Prepared:
             "name": seat.membership.person.full_name,
             "round_number": rnd.number,
             "is_rematch": seat.group.is_rematch,
+            "change_note": stored.get("change_note", ""),
             "explanation": seat.group.explanation,
             "others": [_contact(o) for o in others],
             "window_end": _long_date(rnd.window_ends_at, programme.tz),

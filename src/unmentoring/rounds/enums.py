@@ -5,6 +5,7 @@ class RoundState(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     DRAWN = "drawn", "Drawn"
     CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"  # by its organisers, before its draw (audited)
 
 
 class Met(models.TextChoices):

@@ -36,6 +36,7 @@ class Round(models.Model):
     nudge_sent_at = models.DateTimeField(null=True, blank=True)
     checkin_sent_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["programme", "number"]
@@ -58,7 +59,7 @@ class Round(models.Model):
 
     @property
     def seed_revealed(self) -> bool:
-        return self.state != RoundState.SCHEDULED
+        return self.state in (RoundState.DRAWN, RoundState.CLOSED)  # a cancelled round's seed was never used
 
     @property
     def engine_seed(self) -> int:

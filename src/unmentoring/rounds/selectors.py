@@ -62,6 +62,12 @@ def memberships_due(rnd: Round) -> list[Membership]:
 FEW_MEMBERS = 400
 
 
+def latecomers(rnd: Round) -> list[Membership]:
+    """Members due in a drawn round who have no seat in it: they joined (or came back) after its draw."""
+    seated = set(Seat.objects.filter(group__round=rnd, membership__isnull=False).values_list("membership_id", flat=True))
+    return [m for m in memberships_due(rnd) if m.pk not in seated]
+
+
 def past_meetings(*, programme, membership_ids: set[int], up_to_round: int) -> list[PastMeeting]:
     """Every pair among these members who shared a group in this programme, with the round they did."""
     # One row per pair (a seat joined to each later-numbered member of its group), in group

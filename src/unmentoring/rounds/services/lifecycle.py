@@ -19,6 +19,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from unmentoring.core.errors import ApplicationError
+from unmentoring.core.services import audit_record
 from unmentoring.matching import MatchingError, Participant, match
 from unmentoring.notifications.services import messages_queue
 from unmentoring.programmes.enums import MembershipStatus, PauseReason
@@ -163,17 +164,22 @@ def group_members(rnd: Round, memberships: list[Membership], *, history_to: int,
     return Seat.objects.bulk_create(seats, batch_size=5000)
 
 
-def round_draw(*, round_id: int, now: datetime | None = None) -> Round:
+def round_draw(*, round_id: int, now: datetime | None = None, early_by=None) -> Round:
     """Group every member due in this round, store the groups and queue the intros, in one transaction.
 
     Idempotent: a drawn round is returned as it is, and a second worker
     waits on the round's row lock, then finds it drawn. If blocks make a
     grouping impossible, nothing is written but a note naming who cannot be
     placed, and ApplicationError is raised.
+
+    ``early_by`` is an organiser drawing it now rather than at its draw time: the draw (and the notice, if
+    still to come) moves to now, in the same transaction, and the audit log says who.
     """
     now = now or timezone.now()
     try:
         with transaction.atomic():
+            if early_by is not None:
+                _bring_forward(round_id, now, actor=early_by)
             return _draw(round_id, now)
     except _Unplaceable as error:
         Round.objects.filter(pk=round_id).update(
@@ -181,6 +187,16 @@ def round_draw(*, round_id: int, now: datetime | None = None) -> Round:
             draw_problem=f"Draw failed: {error}",
         )
         raise ApplicationError(f"Round {error.round_number} cannot be drawn: {error}") from error
+
+
+def _bring_forward(round_id: int, now: datetime, *, actor) -> None:
+    rnd = Round.objects.select_for_update().get(pk=round_id)
+    if rnd.state != RoundState.SCHEDULED:
+        raise ApplicationError(f"Round {rnd.number} is {rnd.get_state_display().lower()} already.")
+    if now < rnd.draw_at:
+        rnd.notice_at, rnd.draw_at = min(rnd.notice_at, now), now
+        rnd.save(update_fields=["notice_at", "draw_at"])
+    audit_record(actor=actor, action="round.draw_now", subject=f"round:{rnd.number}", programme=rnd.programme_id)
 
 
 class _Unplaceable(Exception):
@@ -323,7 +339,8 @@ def rounds_advance(*, now: datetime | None = None) -> dict[str, int]:
     done = {"scheduled": 0, "notices": 0, "drawn": 0, "nudges": 0, "checkins": 0, "closed": 0}
     for programme in Programme.objects.order_by("pk"):
         done["scheduled"] += round_schedule_next(programme=programme, now=now) is not None
-    due = Round.objects.exclude(state=RoundState.CLOSED).filter(notice_at__lte=now).order_by("draw_at", "pk")
+    due = (Round.objects.filter(state__in=[RoundState.SCHEDULED, RoundState.DRAWN], notice_at__lte=now)
+           .order_by("draw_at", "pk"))
     for rnd in due.values_list("pk", "state", "notice_sent_at", "draw_at", "nudge_at", "nudge_sent_at",
                                "window_ends_at", "checkin_sent_at", "close_at"):
         pk, state, notice_sent, draw_at, nudge_at, nudge_sent, window_ends_at, checkin_sent, close_at = rnd

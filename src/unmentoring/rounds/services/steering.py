@@ -1,0 +1,154 @@
+"""Organisers steering a round from the console: draw it now, cancel it, draw latecomers, move a member.
+
+Each locks the round's row (as the draw and the re-match do), checks the round is in a state where the
+change makes sense, writes an audit record, and tells the people it affects, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from unmentoring.core.errors import ApplicationError
+from unmentoring.core.services import audit_record
+from unmentoring.matching import MatchingError
+from unmentoring.notifications.services import messages_queue
+from unmentoring.programmes.enums import MembershipStatus
+from unmentoring.programmes.models import Membership
+from unmentoring.programmes.services import memberships_set_first_in_line
+from unmentoring.rounds import emails
+from unmentoring.rounds.enums import RematchOutcome, RoundState
+from unmentoring.rounds.models import Group, Round, Seat
+from unmentoring.rounds.selectors import blocked_pairs, latecomers, memberships_due, still_in_group
+from unmentoring.rounds.services.lifecycle import group_members, round_draw, round_schedule_next
+from unmentoring.rounds.services.rematch import partners_tell_left_behind
+
+
+def round_draw_now(*, round_id: int, actor, now: datetime | None = None) -> Round:
+    """Draw a scheduled round now rather than at its draw time (members due today, as the draw would), and
+    schedule the one after it, as the tick does after a draw."""
+    now = now or timezone.now()
+    rnd = round_draw(round_id=round_id, now=now, early_by=actor)
+    round_schedule_next(programme=rnd.programme, now=now)
+    return rnd
+
+
+@transaction.atomic
+def round_cancel(*, round_id: int, reason: str, actor, now: datetime | None = None) -> Round:
+    """Cancel a round that has not been drawn: it is kept (numbers are never reused), nobody is matched in
+    it, members who were told of it are told it is off, and the next round is scheduled after it."""
+    now = now or timezone.now()
+    rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
+    if rnd.state != RoundState.SCHEDULED:
+        raise ApplicationError(f"Round {rnd.number} is {rnd.get_state_display().lower()}: only a round that has not "
+                               "been drawn can be cancelled.")
+    told = memberships_due(rnd) if rnd.notice_sent_at else []
+    rnd.state, rnd.cancelled_at, rnd.draw_note = RoundState.CANCELLED, now, "Cancelled by the organisers."
+    rnd.save(update_fields=["state", "cancelled_at", "draw_note"])
+    audit_record(actor=actor, action="round.cancel", subject=f"round:{rnd.number}", detail={"reason": reason},
+                 programme=rnd.programme_id)
+    following = round_schedule_next(programme=rnd.programme, now=now)
+    messages_queue(emails.round_cancelled_message(rnd, m, reason=reason, next_round=following) for m in told)
+    return rnd
+
+
+def _open_round(round_id: int, now: datetime) -> Round:
+    """The round, locked, if its groups may still change: drawn, and its window not over."""
+    rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
+    if rnd.state != RoundState.DRAWN:
+        raise ApplicationError(f"Round {rnd.number} is {rnd.get_state_display().lower()}: groups change only while "
+                               "a round is open.")
+    if now >= rnd.window_ends_at:
+        raise ApplicationError(f"The window for round {rnd.number} has ended: its groups can no longer change.")
+    return rnd
+
+
+def _next_group_number(rnd: Round) -> int:
+    return (rnd.groups.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+
+
+def latecomers_draw(*, round_id: int, membership_ids: list[int], actor, now: datetime | None = None) -> list[Group]:
+    """Group members who joined after the draw among themselves, as the draw would (no blocks, repeats
+    avoided, the programme's organisation rule), and send their intros."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rnd = _open_round(round_id, now)
+        waiting = {m.pk: m for m in latecomers(rnd)}
+        wanted = set(membership_ids)
+        if wanted - set(waiting):
+            raise ApplicationError("Someone you chose is no longer waiting for a group (they may have one now, or "
+                                   "have left or paused). Look at the list again.")
+        if len(wanted) < 2:
+            raise ApplicationError("Choose at least two latecomers to draw. To put one person in a group that "
+                                   "exists, use “Add to a group”.")
+        chosen = [waiting[pk] for pk in sorted(wanted)]
+        start = _next_group_number(rnd)
+        try:
+            seats = group_members(rnd, chosen, history_to=rnd.number, seed=rnd.engine_seed + start,
+                                  start_number=start, is_rematch=False)
+        except MatchingError as error:
+            names = {str(m.pk): m.person.full_name for m in chosen}
+            raise ApplicationError("These latecomers cannot be grouped: "
+                                   + re.sub(r"'(\d+)'", lambda found: names.get(found[1], "someone"), str(error))) from error
+        memberships_set_first_in_line(membership_ids=wanted, first=False)
+        groups = {seat.group_id: seat.group for seat in seats}
+        for seat in seats:
+            audit_record(actor=actor, action="round.latecomer_drawn", subject=f"person:{seat.membership.person_id}",
+                         detail={"round": rnd.number, "group": seat.group.number}, programme=rnd.programme_id)
+        messages_queue(emails.intro_messages(seats))
+        return sorted(groups.values(), key=lambda g: g.number)
+
+
+def member_move(*, round_id: int, membership_id: int, to_group_id: int, reason: str, actor,
+                now: datetime | None = None) -> Seat:
+    """Move a member into another group of an open round (splitting a trio is moving one of its three), or
+    add a latecomer to a group. The member is emailed the new group with the organisers' reason; the group
+    they join gets its intro again naming them; a group they leave hears they have gone and may ask for a
+    new match."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rnd = _open_round(round_id, now)
+        membership = (Membership.objects.select_related("person", "programme")
+                      .filter(pk=membership_id, programme=rnd.programme).first())
+        if membership is None or membership.status == MembershipStatus.LEFT or not membership.person.is_active:
+            raise ApplicationError("They are no longer in this programme.")
+        name = membership.person.full_name
+        target = Group.objects.filter(pk=to_group_id, round=rnd).first()
+        if target is None:
+            raise ApplicationError("Choose a group of this round.")
+        seat = (Seat.objects.select_related("group", "checkin").filter(group__round=rnd, membership=membership)
+                .exclude(rematch_outcome=RematchOutcome.REGROUPED).order_by("-pk").first())
+        if seat is not None and seat.group_id == target.pk:
+            raise ApplicationError(f"{name} is in group {target.number} already.")
+        if seat is not None and hasattr(seat, "checkin"):
+            raise ApplicationError(f"{name} has checked in for group {seat.group.number}, so they stay in it.")
+        others = list(still_in_group(target.seats.all()).select_related("membership__person", "membership__programme")
+                      .order_by("pk"))
+        if not others:
+            raise ApplicationError(f"Nobody is left in group {target.number}: choose a group with someone in it.")
+        largest = rnd.programme.group_size + 1  # as the draw makes one larger group when the numbers are odd
+        if len(others) + 1 > largest:
+            raise ApplicationError(f"Group {target.number} has {len(others)} people already: groups are of "
+                                   f"{rnd.programme.group_size}, or {largest} when the numbers do not divide.")
+        if any(str(membership.pk) in pair for pair in blocked_pairs([membership, *(o.membership for o in others)])):
+            raise ApplicationError(f"{name} cannot join group {target.number}: one of them has asked not to be "
+                                   "matched with the other.")
+        event = audit_record(actor=actor, action="member.move" if seat else "round.latecomer_added",
+                             subject=f"person:{membership.person_id}",
+                             detail={"round": rnd.number, "from_group": seat.group.number if seat else None,
+                                     "to_group": target.number, "reason": reason},
+                             programme=rnd.programme_id)
+        if seat is not None:
+            partners_tell_left_behind(seat=seat, why=emails.LEFT_BEHIND_MOVED, now=now)
+            seat.group, seat.rematch_requested_at, seat.rematch_outcome = target, None, ""
+            seat.save(update_fields=["group", "rematch_requested_at", "rematch_outcome"])
+            seat.membership = membership
+        else:
+            seat = Seat.objects.create(group=target, membership=membership, organisation=membership.organisation)
+        memberships_set_first_in_line(membership_ids=[membership.pk], first=False)
+        messages_queue([*emails.intro_changed_messages([seat], note=f"Their note: {reason}", change=event.pk),
+                        *emails.intro_changed_messages(others, note=f"{name} has joined your group.", change=event.pk)])
+        return seat

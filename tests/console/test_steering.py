@@ -1,0 +1,280 @@
+"""Steering a round from the console: draw it now, cancel it, draw latecomers, move a member or split a trio."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import MembershipFactory, PersonFactory
+from tests.rounds.helpers import drawn_round, schedule
+from unmentoring.accounts.models import Block
+from unmentoring.core.errors import ApplicationError
+from unmentoring.core.models import AuditEvent
+from unmentoring.notifications.models import Message
+from unmentoring.notifications.services import message_render
+from unmentoring.programmes.services import membership_leave
+from unmentoring.rounds.enums import RoundState
+from unmentoring.rounds.models import Group, Round, Seat
+from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
+from unmentoring.rounds.services.lifecycle import rounds_advance
+from unmentoring.rounds.services.steering import latecomers_draw, member_move, round_cancel
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, path, **kwargs):
+    return client.get(path, **kwargs).content.decode()
+
+
+def _latecomer(programme, n, organisation=None):
+    return MembershipFactory(programme=programme, organisation=organisation or f"Late Org {n}",
+                             person=PersonFactory(full_name=f"Latecomer {n}", email=f"late{n}@example.org"))
+
+
+def _group(rnd, number):
+    return Group.objects.get(round=rnd, number=number)
+
+
+def _people_in(group):
+    return sorted(group.seats.values_list("membership__person__full_name", flat=True))
+
+
+# --- Draw now ---------------------------------------------------------------------
+
+
+def test_drawing_a_round_now_groups_todays_members_sends_intros_and_schedules_the_next(client, weekly, members,
+                                                                                     organiser):
+    rnd = schedule(weekly)
+    path = reverse("console:round-draw", args=[weekly.slug, rnd.number])
+    confirm = _page(client, path)
+    assert "Draw round 1 now?" in confirm and "the 8 members due today are grouped" in confirm
+    assert "nobody has been told of this round yet" in confirm
+    before = timezone.now()
+    page = client.post(path, follow=True).content.decode()
+    rnd.refresh_from_db()
+    assert rnd.state == RoundState.DRAWN and before <= rnd.draw_at <= timezone.now() and rnd.notice_at <= rnd.draw_at
+    assert "Round 1 is drawn: 4 groups. Everyone is emailed their match." in page
+    assert Message.objects.filter(template="intro").count() == 8
+    assert weekly.rounds.get(number=2).state == RoundState.SCHEDULED
+    event = AuditEvent.objects.get(action="round.draw_now")
+    assert (event.actor_id, event.subject, event.programme_id) == (organiser.pk, "round:1", weekly.pk)
+    again = client.post(path, follow=True).content.decode()  # drawn already: nothing more
+    assert "Round 1 is drawn already." in again and Message.objects.filter(template="intro").count() == 8
+
+
+def test_drawing_now_when_blocks_make_it_impossible_changes_no_date_and_says_who(client, weekly, organiser):
+    a, b = (MembershipFactory(programme=weekly, person=PersonFactory(full_name=name)) for name in ("Ann", "Bea"))
+    Block.objects.create(blocker=a.person, blocked=b.person)
+    rnd = schedule(weekly)
+    draw_at = rnd.draw_at
+    page = client.post(reverse("console:round-draw", args=[weekly.slug, 1]), follow=True).content.decode()
+    rnd.refresh_from_db()
+    assert (rnd.state, rnd.draw_at, rnd.drawn_at) == (RoundState.SCHEDULED, draw_at, None)
+    assert "Round 1 cannot be drawn" in page and not Group.objects.exists()
+    assert not AuditEvent.objects.filter(action="round.draw_now").exists()  # the whole attempt rolled back
+
+
+# --- Cancel -------------------------------------------------------------------------
+
+
+def test_cancelling_a_noticed_round_tells_its_members_and_schedules_the_next_after_it(client, weekly, members,
+                                                                                   organiser):
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.notice_at)  # the notice is out
+    path = reverse("console:round-cancel", args=[weekly.slug, 1])
+    assert "they are emailed that it is cancelled" in _page(client, path)
+    blank = client.post(path, {"reason": "  "})
+    assert "Say why you are cancelling the round" in blank.content.decode()
+    rnd.refresh_from_db()
+    assert rnd.state == RoundState.SCHEDULED
+    page = client.post(path, {"reason": "Most of us are at the conference that week."}, follow=True).content.decode()
+    assert "Round 1 is cancelled. Members who were told of it are emailed." in page
+    rnd.refresh_from_db()
+    assert rnd.state == RoundState.CANCELLED and rnd.cancelled_at is not None
+    following = weekly.rounds.get(number=2)
+    assert following.state == RoundState.SCHEDULED and following.draw_at.date() == (rnd.draw_at + timedelta(days=7)).date()
+    sent = Message.objects.filter(template="round_cancelled")
+    assert sent.count() == 8
+    email = message_render(sent.first())
+    assert email.subject == "Round 1 of Weekly Coffee is cancelled"
+    assert "Their note: Most of us are at the conference that week." in email.body_text
+    assert "The next round is drawn on Tuesday 19 January 2027" in email.body_text
+    event = AuditEvent.objects.get(action="round.cancel")
+    assert (event.subject, event.detail) == ("round:1", {"reason": "Most of us are at the conference that week."})
+    rounds_advance(now=rnd.draw_at + timedelta(hours=1))  # its draw time passes: nothing happens to it
+    rnd.refresh_from_db()
+    assert rnd.state == RoundState.CANCELLED and not Group.objects.filter(round=rnd).exists()
+    public = _page(client, rnd.get_absolute_url())
+    assert "Cancelled" in public and rnd.seed not in public and "Never used: the round was cancelled" in public
+    assert "Round 1</a>: cancelled" in _page(client, weekly.get_absolute_url())
+    assert "Draw it now" not in _page(client, reverse("console:round", args=[weekly.slug, 1]))
+
+
+def test_a_round_nobody_was_told_of_is_cancelled_without_email_and_a_drawn_one_not_at_all(client, weekly, members,
+                                                                                        organiser):
+    rnd = schedule(weekly)
+    round_cancel(round_id=rnd.pk, reason="Nobody is around.", actor=organiser)
+    assert not Message.objects.filter(template="round_cancelled").exists()
+    drawn = weekly.rounds.get(number=2)
+    rounds_advance(now=drawn.draw_at)
+    drawn.refresh_from_db()
+    assert drawn.state == RoundState.DRAWN
+    with pytest.raises(ApplicationError, match="only a round that has not been drawn can be cancelled"):
+        round_cancel(round_id=drawn.pk, reason="Too late.", actor=organiser)
+    page = client.post(reverse("console:round-cancel", args=[weekly.slug, 2]), {"reason": "Too late."},
+                       follow=True).content.decode()
+    assert "only a round that has not been drawn can be cancelled" in page
+    drawn.refresh_from_db()
+    assert drawn.state == RoundState.DRAWN and AuditEvent.objects.filter(action="round.cancel").count() == 1
+
+
+# --- Latecomers ----------------------------------------------------------------------
+
+
+def test_latecomers_are_listed_and_drawn_among_themselves_with_intros(client, weekly, members, organiser):
+    rnd = drawn_round(weekly)
+    late = [_latecomer(weekly, n) for n in range(3)]
+    path = reverse("console:round", args=[weekly.slug, 1])
+    page = _page(client, path)
+    assert "3 members joined or came back after the draw" in page
+    assert all(f"Latecomer {n} (Late Org {n})" in page for n in range(3))
+    response = client.post(reverse("console:latecomers-draw", args=[weekly.slug, 1]),
+                           {"members": [m.pk for m in late]}, follow=True)
+    assert "The latecomers are drawn into group 5, and emailed their match." in response.content.decode()
+    assert _people_in(_group(rnd, 5)) == ["Latecomer 0", "Latecomer 1", "Latecomer 2"]
+    assert not _group(rnd, 5).is_rematch  # an ordinary group: it counts as the members' round
+    intros = Message.objects.filter(template="intro", person__in=[m.person for m in late])
+    assert intros.count() == 3
+    assert message_render(intros.first()).subject.startswith("Your match for round 1 of Weekly Coffee")
+    assert AuditEvent.objects.filter(action="round.latecomer_drawn").count() == 3
+    assert "Everyone due has a group." in _page(client, path)
+
+
+@pytest.mark.parametrize(("chosen", "error"), [
+    (lambda late, seated: [late[0].pk], "Choose at least two latecomers to draw"),
+    (lambda late, seated: [], "Choose at least two latecomers to draw"),
+    (lambda late, seated: [late[0].pk, seated.pk], "Someone you chose is no longer waiting for a group"),
+    (lambda late, seated: [late[0].pk, "x"], "Someone you chose is no longer waiting for a group"),
+])
+def test_a_bad_latecomer_draw_says_what_is_wrong_and_writes_nothing(client, weekly, members, organiser, chosen, error):
+    rnd = drawn_round(weekly)
+    late = [_latecomer(weekly, n) for n in range(2)]
+    groups = rnd.groups.count()
+    response = client.post(reverse("console:latecomers-draw", args=[weekly.slug, 1]),
+                           {"members": chosen(late, members[0])})
+    assert response.status_code == 400 and error in response.content.decode()
+    assert 'class="govuk-error-summary"' in response.content.decode()
+    assert rnd.groups.count() == groups and not AuditEvent.objects.exists()
+
+
+def test_latecomers_who_block_each_other_are_named_not_numbered(weekly, members, organiser):
+    rnd = drawn_round(weekly)
+    a, b = _latecomer(weekly, 0), _latecomer(weekly, 1)
+    Block.objects.create(blocker=b.person, blocked=a.person)
+    with pytest.raises(ApplicationError, match="Latecomer") as raised:
+        latecomers_draw(round_id=rnd.pk, membership_ids=[a.pk, b.pk], actor=organiser, now=rnd.draw_at)
+    assert str(a.pk) not in str(raised.value).replace("Latecomer 0", "").replace("Latecomer 1", "")
+    assert not Seat.objects.filter(membership__in=[a, b]).exists()
+
+
+def test_groups_do_not_change_after_the_window(weekly, members, organiser):
+    rnd = drawn_round(weekly)
+    late = [_latecomer(weekly, n) for n in range(2)]
+    with pytest.raises(ApplicationError, match="window for round 1 has ended"):
+        latecomers_draw(round_id=rnd.pk, membership_ids=[m.pk for m in late], actor=organiser, now=rnd.window_ends_at)
+    with pytest.raises(ApplicationError, match="window for round 1 has ended"):
+        member_move(round_id=rnd.pk, membership_id=late[0].pk, to_group_id=_group(rnd, 1).pk, reason="r",
+                    actor=organiser, now=rnd.window_ends_at)
+    assert not Seat.objects.filter(membership__in=late).exists()
+
+
+# --- Move, add, split -----------------------------------------------------------------
+
+
+def test_adding_a_latecomer_to_a_pair_tells_them_and_the_pair(client, weekly, members, organiser):
+    rnd = drawn_round(weekly)
+    late = _latecomer(weekly, 0)
+    pair = _people_in(_group(rnd, 1))
+    path = reverse("console:member-move", args=[weekly.slug, 1, late.pk])
+    form = _page(client, path)
+    assert "Add Latecomer 0 to a group" in form and "They joined after the draw" in form
+    assert f"Group 1: {pair[0]}" in form or f"Group 1: {pair[1]}" in form
+    response = client.post(path, {"group": _group(rnd, 1).pk, "reason": "You asked to meet someone in Org 0."},
+                           follow=True)
+    assert "Latecomer 0 is in group 1 now." in response.content.decode()
+    assert _people_in(_group(rnd, 1)) == sorted([*pair, "Latecomer 0"])
+    theirs = message_render(Message.objects.get(template="intro", person=late.person))
+    assert theirs.subject.startswith("Your group has changed for round 1 of Weekly Coffee")
+    assert "Their note: You asked to meet someone in Org 0." in theirs.body_text
+    assert all(name in theirs.body_text for name in pair)
+    told = Message.objects.filter(template="intro", idempotency_key__startswith="intro-changed:").exclude(person=late.person)
+    assert told.count() == 2
+    body = message_render(told.first()).body_text
+    assert "Latecomer 0 has joined your group." in body and "You asked to meet" not in body  # the reason is theirs
+    event = AuditEvent.objects.get(action="round.latecomer_added")
+    assert event.detail == {"round": 1, "from_group": None, "to_group": 1, "reason": "You asked to meet someone in Org 0."}
+
+
+def test_splitting_a_trio_pairs_one_of_it_with_someone_left_alone(client, weekly, members, organiser):
+    rnd = drawn_round(weekly)
+    late = _latecomer(weekly, 0)
+    member_move(round_id=rnd.pk, membership_id=late.pk, to_group_id=_group(rnd, 1).pk, reason="Welcome.",
+                actor=organiser, now=rnd.draw_at)  # group 1 is a trio now
+    alone_group = _group(rnd, 2)
+    gone = alone_group.seats.order_by("pk").first().membership
+    membership_leave(membership=gone, now=rnd.draw_at)  # group 2 has one person left
+    page = _page(client, reverse("console:round", args=[weekly.slug, 1]))
+    assert "Split off" in page
+    mover = _group(rnd, 1).seats.order_by("pk").first().membership
+    path = reverse("console:member-move", args=[weekly.slug, 1, mover.pk])
+    form = _page(client, path)
+    assert "Moving one of a trio splits it" in form and "(on their own)" in form
+    client.post(path, {"group": alone_group.pk, "reason": "So nobody is on their own."})
+    assert len(_people_in(_group(rnd, 1))) == 2 and mover.person.full_name in _people_in(alone_group)
+    left_behind = Message.objects.filter(template="left_behind", idempotency_key__startswith="left_behind:")
+    moved_notes = [message_render(m) for m in left_behind if "moved" in message_render(m).body_text]
+    assert len(moved_notes) == 2  # the two carrying on in group 1
+    assert "has been moved to another group by the organisers" in moved_notes[0].body_text
+    assert "You can carry on with the others in your group" in moved_notes[0].body_text
+    event = AuditEvent.objects.get(action="member.move")
+    assert (event.detail["from_group"], event.detail["to_group"]) == (1, 2)
+
+
+def test_a_move_that_cannot_be_made_says_why_and_changes_nothing(client, weekly, members, organiser):
+    rnd = drawn_round(weekly)
+    first, second = _group(rnd, 1), _group(rnd, 2)
+    mover = first.seats.order_by("pk").first()
+    path = reverse("console:member-move", args=[weekly.slug, 1, mover.membership_id])
+    for data, error in (({"group": second.pk, "reason": ""}, "Say why: the member you move is told"),
+                        ({"reason": "r"}, "Choose the group they should join"),
+                        ({"group": first.pk, "reason": "r"}, "Choose a group from the list"),  # their own
+                        ({"group": "x", "reason": "r"}, "Choose a group from the list")):
+        response = client.post(path, data)
+        assert response.status_code == 400 and error in response.content.decode(), data
+    late = _latecomer(weekly, 0)
+    member_move(round_id=rnd.pk, membership_id=late.pk, to_group_id=second.pk, reason="r", actor=organiser,
+                now=rnd.draw_at)  # group 2 is a trio: full for a programme of pairs
+    response = client.post(path, {"group": second.pk, "reason": "r"})
+    assert "Group 2 has 3 people already" in response.content.decode()
+    blocked = _group(rnd, 3).seats.order_by("pk").first().membership
+    Block.objects.create(blocker=blocked.person, blocked=mover.membership.person)
+    response = client.post(path, {"group": _group(rnd, 3).pk, "reason": "r"})
+    assert "one of them has asked not to be matched with the other" in response.content.decode()
+    checkin_record(seat_id=mover.pk, answer=CheckInAnswer(met="no", not_met_reason="no_time"))
+    response = client.post(path, {"group": _group(rnd, 4).pk, "reason": "r"})
+    assert "has checked in for group 1, so they stay in it" in response.content.decode()
+    mover.refresh_from_db()
+    assert mover.group_id == first.pk and AuditEvent.objects.filter(action="member.move").count() == 0
+    stranger = MembershipFactory()
+    assert client.get(reverse("console:member-move", args=[weekly.slug, 1, stranger.pk])).status_code == 404
+
+
+def test_a_closed_round_offers_no_changes(client, weekly, members, organiser):
+    rnd = drawn_round(weekly)
+    rounds_advance(now=rnd.close_at)
+    page = _page(client, reverse("console:round", args=[weekly.slug, 1]))
+    assert "Latecomers" not in page and "move-link" not in page
+    response = client.get(reverse("console:member-move", args=[weekly.slug, 1, members[0].pk]), follow=True)
+    assert "Round 1 is not open" in response.content.decode()
+    assert Round.objects.get(pk=rnd.pk).state == RoundState.CLOSED
