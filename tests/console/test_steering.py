@@ -278,3 +278,50 @@ def test_a_closed_round_offers_no_changes(client, weekly, members, organiser):
     response = client.get(reverse("console:member-move", args=[weekly.slug, 1, members[0].pk]), follow=True)
     assert "Round 1 is not open" in response.content.decode()
     assert Round.objects.get(pk=rnd.pk).state == RoundState.CLOSED
+
+
+# --- The audit log, in words; reasons erased with the person -------------------------
+
+
+def test_the_audit_log_says_in_words_who_was_moved_where_and_why(client, weekly, members, organiser):
+    rnd = drawn_round(weekly)
+    late = _latecomer(weekly, 0)
+    member_move(round_id=rnd.pk, membership_id=late.pk, to_group_id=_group(rnd, 2).pk, reason="Joined late.",
+                actor=organiser, now=rnd.draw_at)
+    mover = _group(rnd, 1).seats.order_by("pk").first().membership
+    member_move(round_id=rnd.pk, membership_id=mover.pk, to_group_id=_group(rnd, 3).pk, reason="Same team.",
+                actor=organiser, now=rnd.draw_at)
+    page = _page(client, reverse("console:audit", args=[weekly.slug]))
+    assert "Moved from group 1 to group 3 in round 1. Why: Same team." in page
+    assert "Added to group 2 in round 1. Why: Joined late." in page
+    assert mover.person.full_name in page and "Latecomer 0" in page
+
+
+def test_a_service_called_without_a_reason_refuses_and_writes_nothing(weekly, members, organiser):
+    rnd = drawn_round(weekly)
+    late = _latecomer(weekly, 0)
+    with pytest.raises(ApplicationError, match="Say why"):
+        member_move(round_id=rnd.pk, membership_id=late.pk, to_group_id=_group(rnd, 1).pk, reason="  ",
+                    actor=organiser, now=rnd.draw_at)
+    with pytest.raises(ApplicationError, match="500 characters or fewer"):
+        member_move(round_id=rnd.pk, membership_id=late.pk, to_group_id=_group(rnd, 1).pk, reason="x" * 501,
+                    actor=organiser, now=rnd.draw_at)
+    following = weekly.rounds.get(number=2)
+    with pytest.raises(ApplicationError, match="Say why"):
+        round_cancel(round_id=following.pk, reason="", actor=organiser)
+    assert not Seat.objects.filter(membership=late).exists() and not AuditEvent.objects.exists()
+    following.refresh_from_db()
+    assert following.state == RoundState.SCHEDULED
+
+
+def test_erasing_a_person_takes_the_organisers_reasons_about_them_out_of_the_audit_log(weekly, members, organiser):
+    from unmentoring.accounts.services import person_erase  # noqa: PLC0415  (only this test erases)
+
+    rnd = drawn_round(weekly)
+    late = _latecomer(weekly, 0)
+    member_move(round_id=rnd.pk, membership_id=late.pk, to_group_id=_group(rnd, 1).pk, reason="Ask Sam about X.",
+                actor=organiser, now=rnd.draw_at)
+    person_id = late.person_id
+    person_erase(person=late.person)
+    event = AuditEvent.objects.get(action="round.latecomer_added")
+    assert event.subject == f"person:{person_id}" and event.detail == {"round": 1, "from_group": None, "to_group": 1}

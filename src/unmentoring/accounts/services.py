@@ -18,6 +18,7 @@ from unmentoring.accounts.models import Block, LinkRequest, Person
 from unmentoring.accounts.tasks import send_sign_in_link
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.links import absolute_url
+from unmentoring.core.models import AuditEvent
 from unmentoring.core.personal_data import personal_data
 from unmentoring.core.services import audit_record
 from unmentoring.notifications.services import Outgoing, messages_queue
@@ -166,6 +167,10 @@ def person_erase(*, person: Person) -> None:
     for part in personal_data():
         if part.erase is not None:
             part.erase(person)
+    # The organisers' reasons about them (a pause, a removal, a move) are about them: only the facts stay.
+    for event in AuditEvent.objects.filter(subject=f"person:{person_id}", detail__has_key="reason"):
+        event.detail = {key: value for key, value in event.detail.items() if key != "reason"}
+        event.save(update_fields=["detail"])
     person.delete()
     audit_record(actor=None, action="person.erase", subject=f"person:{person_id}")
 

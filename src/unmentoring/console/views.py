@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from unmentoring.console.audit import event_words
 from unmentoring.console.exports import FORMATS, TABLES, export_table
 from unmentoring.console.forms import (
     AnnouncementForm,
@@ -142,6 +143,7 @@ def audit(request, slug):
     names = people_named(page.object_list)
     for event in page.object_list:
         event.about = names.get(event.subject, event.subject)
+        event.words = event_words(event.action, event.detail)
     return render(request, "console/audit.html", {"programme": found, "section": "audit", "page": page})
 
 

@@ -447,7 +447,7 @@ def membership_pause_by_organisers(*, membership: Membership, until: date, reaso
     reason = _reason(reason)
     membership = membership_pause(membership=membership, until=until, reason=PauseReason.ORGANISERS)
     audit_record(actor=actor, action="membership.pause", subject=f"person:{membership.person_id}",
-                 detail={"until": until.isoformat()}, programme=membership.programme_id)
+                 detail={"until": until.isoformat(), "reason": reason}, programme=membership.programme_id)
     messages_queue([_organisers_message("organisers_paused", membership, reason, until=f"{until:%-d %B %Y}",
                                         resume_link=absolute_url("site:account"))])
     return membership
@@ -462,7 +462,7 @@ def membership_remove(*, membership: Membership, reason: str, actor) -> Membersh
         raise ApplicationError("They have left the programme already.")
     membership = membership_leave(membership=membership)
     audit_record(actor=actor, action="membership.remove", subject=f"person:{membership.person_id}",
-                 programme=membership.programme_id)
+                 detail={"reason": reason}, programme=membership.programme_id)
     messages_queue([_organisers_message("organisers_removed", membership, reason)])
     return membership
 

@@ -27,6 +27,16 @@ from unmentoring.rounds.services.lifecycle import group_members, round_draw, rou
 from unmentoring.rounds.services.rematch import partners_tell_left_behind
 
 
+def _reason(reason: str, *, limit: int) -> str:
+    """The organisers' reason, as a form would have cleaned it (the services are the rules, not the forms)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("Say why: the people affected are told.")
+    if len(reason) > limit:
+        raise ApplicationError(f"The reason must be {limit} characters or fewer.")
+    return reason
+
+
 def round_draw_now(*, round_id: int, actor, now: datetime | None = None) -> Round:
     """Draw a scheduled round now rather than at its draw time (members due today, as the draw would), and
     schedule the one after it, as the tick does after a draw."""
@@ -41,6 +51,7 @@ def round_cancel(*, round_id: int, reason: str, actor, now: datetime | None = No
     """Cancel a round that has not been drawn: it is kept (numbers are never reused), nobody is matched in
     it, members who were told of it are told it is off, and the next round is scheduled after it."""
     now = now or timezone.now()
+    reason = _reason(reason, limit=1000)
     rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
     if rnd.state != RoundState.SCHEDULED:
         raise ApplicationError(f"Round {rnd.number} is {rnd.get_state_display().lower()}: only a round that has not "
@@ -109,6 +120,7 @@ def member_move(*, round_id: int, membership_id: int, to_group_id: int, reason: 
     they join gets its intro again naming them; a group they leave hears they have gone and may ask for a
     new match."""
     now = now or timezone.now()
+    reason = _reason(reason, limit=500)
     with transaction.atomic():
         rnd = _open_round(round_id, now)
         membership = (Membership.objects.select_related("person", "programme")
