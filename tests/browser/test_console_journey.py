@@ -235,4 +235,4 @@ def test_an_organiser_draws_a_round_now_places_latecomers_splits_a_trio_and_canc
     messages_deliver_due()
     page.goto("/sent-mail/")
     page.get_by_test_id("sent-mail-link").filter(has_text="Your group has changed").first.click()
-    assert "The organisers have changed your group" in page.get_by_test_id("message-text").inner_text()
+    assert "has joined your group" in page.get_by_test_id("message-text").inner_text()

@@ -12,10 +12,11 @@ from unmentoring.accounts.models import Block
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.models import AuditEvent
 from unmentoring.notifications.models import Message
-from unmentoring.notifications.services import message_render
-from unmentoring.programmes.services import membership_leave
+from unmentoring.notifications.services import message_render, messages_deliver_due
+from unmentoring.programmes.services import membership_leave, membership_pause, membership_resume
 from unmentoring.rounds.enums import RoundState
 from unmentoring.rounds.models import Group, Round, Seat
+from unmentoring.rounds.selectors import latecomers, past_meetings, still_in_group
 from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
 from unmentoring.rounds.services.lifecycle import rounds_advance
 from unmentoring.rounds.services.steering import latecomers_draw, member_move, round_cancel
@@ -37,7 +38,8 @@ def _group(rnd, number):
 
 
 def _people_in(group):
-    return sorted(group.seats.values_list("membership__person__full_name", flat=True))
+    """Who is in the group now: not moved on, not left."""
+    return sorted(still_in_group(group.seats.all()).values_list("membership__person__full_name", flat=True))
 
 
 # --- Draw now ---------------------------------------------------------------------
@@ -50,20 +52,22 @@ def test_drawing_a_round_now_groups_todays_members_sends_intros_and_schedules_th
     confirm = _page(client, path)
     assert "Draw round 1 now?" in confirm and "the 8 members due today are grouped" in confirm
     assert "nobody has been told of this round yet" in confirm
-    before = timezone.now()
+    before, planned = timezone.now(), rnd.draw_at
     page = client.post(path, follow=True).content.decode()
     rnd.refresh_from_db()
-    assert rnd.state == RoundState.DRAWN and before <= rnd.draw_at <= timezone.now() and rnd.notice_at <= rnd.draw_at
+    assert rnd.state == RoundState.DRAWN and before <= rnd.drawn_at <= timezone.now()
+    assert rnd.draw_at == planned  # the timetable stays: the next round is not squeezed into this one's window
     assert "Round 1 is drawn: 4 groups. Everyone is emailed their match." in page
     assert Message.objects.filter(template="intro").count() == 8
-    assert weekly.rounds.get(number=2).state == RoundState.SCHEDULED
+    following = weekly.rounds.get(number=2)
+    assert following.state == RoundState.SCHEDULED and following.draw_at == planned + timedelta(days=7)
     event = AuditEvent.objects.get(action="round.draw_now")
     assert (event.actor_id, event.subject, event.programme_id) == (organiser.pk, "round:1", weekly.pk)
     again = client.post(path, follow=True).content.decode()  # drawn already: nothing more
     assert "Round 1 is drawn already." in again and Message.objects.filter(template="intro").count() == 8
 
 
-def test_drawing_now_when_blocks_make_it_impossible_changes_no_date_and_says_who(client, weekly, organiser):
+def test_drawing_now_when_blocks_make_it_impossible_draws_nothing_and_says_so(client, weekly, organiser):
     a, b = (MembershipFactory(programme=weekly, person=PersonFactory(full_name=name)) for name in ("Ann", "Bea"))
     Block.objects.create(blocker=a.person, blocked=b.person)
     rnd = schedule(weekly)
@@ -75,17 +79,38 @@ def test_drawing_now_when_blocks_make_it_impossible_changes_no_date_and_says_who
     assert not AuditEvent.objects.filter(action="round.draw_now").exists()  # the whole attempt rolled back
 
 
+def test_drawing_now_needs_two_members_due_today_and_leaves_out_anyone_paused_today(client, weekly, members,
+                                                                                   organiser):
+    rnd = schedule(weekly)
+    today = timezone.localdate(timezone=weekly.tz)
+    for m in members[1:]:  # paused until the planned draw day: due then, not today
+        membership_pause(membership=m, until=rnd.draw_at.astimezone(weekly.tz).date(), reason="asked", today=today)
+    page = client.post(reverse("console:round-draw", args=[weekly.slug, 1]), follow=True).content.decode()
+    assert "cannot be drawn now: 1 member due today, at least 2 are needed" in page
+    rnd.refresh_from_db()
+    assert rnd.state == RoundState.SCHEDULED and not AuditEvent.objects.exists()
+    for m in members[1:3]:
+        membership_resume(membership=m)
+    client.post(reverse("console:round-draw", args=[weekly.slug, 1]))
+    assert sorted(Seat.objects.filter(group__round=rnd).values_list("membership_id", flat=True)) == \
+        sorted(m.pk for m in members[:3])
+    rnd.refresh_from_db()
+    assert {m.pk for m in latecomers(rnd)} == {m.pk for m in members[3:]}  # back by the planned day: latecomers
+
+
 # --- Cancel -------------------------------------------------------------------------
 
 
 def test_cancelling_a_noticed_round_tells_its_members_and_schedules_the_next_after_it(client, weekly, members,
                                                                                    organiser):
     rnd = schedule(weekly)
-    rounds_advance(now=rnd.notice_at)  # the notice is out
+    rounds_advance(now=rnd.notice_at)
+    messages_deliver_due()  # the notice is out
     path = reverse("console:round-cancel", args=[weekly.slug, 1])
     assert "they are emailed that it is cancelled" in _page(client, path)
     blank = client.post(path, {"reason": "  "})
     assert "Say why you are cancelling the round" in blank.content.decode()
+    assert "<title>Error: Cancel round 1: Weekly Coffee" in blank.content.decode()  # said once
     rnd.refresh_from_db()
     assert rnd.state == RoundState.SCHEDULED
     page = client.post(path, {"reason": "Most of us are at the conference that week."}, follow=True).content.decode()
@@ -205,13 +230,17 @@ def test_adding_a_latecomer_to_a_pair_tells_them_and_the_pair(client, weekly, me
     assert "Latecomer 0 is in group 1 now." in response.content.decode()
     assert _people_in(_group(rnd, 1)) == sorted([*pair, "Latecomer 0"])
     theirs = message_render(Message.objects.get(template="intro", person=late.person))
-    assert theirs.subject.startswith("Your group has changed for round 1 of Weekly Coffee")
+    assert theirs.subject.startswith("Your match for round 1 of Weekly Coffee")
+    assert "The organisers have added you to a group for round 1 of Weekly Coffee." in theirs.body_text
     assert "Their note: You asked to meet someone in Org 0." in theirs.body_text
     assert all(name in theirs.body_text for name in pair)
     told = Message.objects.filter(template="intro", idempotency_key__startswith="intro-changed:").exclude(person=late.person)
     assert told.count() == 2
-    body = message_render(told.first()).body_text
-    assert "Latecomer 0 has joined your group." in body and "You asked to meet" not in body  # the reason is theirs
+    joined = message_render(told.first())
+    assert joined.subject.startswith("Your group has changed for round 1 of Weekly Coffee")
+    assert "The organisers have added someone to your group" in joined.body_text
+    assert "Latecomer 0 has joined your group." in joined.body_text
+    assert "You asked to meet" not in joined.body_text  # the reason is theirs
     event = AuditEvent.objects.get(action="round.latecomer_added")
     assert event.detail == {"round": 1, "from_group": None, "to_group": 1, "reason": "You asked to meet someone in Org 0."}
 
@@ -236,7 +265,11 @@ def test_splitting_a_trio_pairs_one_of_it_with_someone_left_alone(client, weekly
     moved_notes = [message_render(m) for m in left_behind if "moved" in message_render(m).body_text]
     assert len(moved_notes) == 2  # the two carrying on in group 1
     assert "has been moved to another group by the organisers" in moved_notes[0].body_text
-    assert "You can carry on with the others in your group" in moved_notes[0].body_text
+    assert "You can carry on with the other person in your group" in moved_notes[0].body_text
+    assert "Would you like a new match?" not in moved_notes[0].body_text  # still a pair: nothing to do
+    mover_intro = message_render(Message.objects.filter(template="intro", person=mover.person).order_by("-pk").first())
+    assert mover_intro.subject.startswith("Your group has changed")
+    assert "The organisers have moved you to another group" in mover_intro.body_text
     event = AuditEvent.objects.get(action="member.move")
     assert (event.detail["from_group"], event.detail["to_group"]) == (1, 2)
 
@@ -256,7 +289,10 @@ def test_a_move_that_cannot_be_made_says_why_and_changes_nothing(client, weekly,
     member_move(round_id=rnd.pk, membership_id=late.pk, to_group_id=second.pk, reason="r", actor=organiser,
                 now=rnd.draw_at)  # group 2 is a trio: full for a programme of pairs
     response = client.post(path, {"group": second.pk, "reason": "r"})
-    assert "Group 2 has 3 people already" in response.content.decode()
+    assert "Choose a group from the list" in response.content.decode()  # a full group is not offered
+    with pytest.raises(ApplicationError, match="Group 2 has 3 people already"):  # nor taken by the service
+        member_move(round_id=rnd.pk, membership_id=mover.membership_id, to_group_id=second.pk, reason="r",
+                    actor=organiser, now=rnd.draw_at)
     blocked = _group(rnd, 3).seats.order_by("pk").first().membership
     Block.objects.create(blocker=blocked.person, blocked=mover.membership.person)
     response = client.post(path, {"group": _group(rnd, 3).pk, "reason": "r"})
@@ -325,3 +361,117 @@ def test_erasing_a_person_takes_the_organisers_reasons_about_them_out_of_the_aud
     person_erase(person=late.person)
     event = AuditEvent.objects.get(action="round.latecomer_added")
     assert event.subject == f"person:{person_id}" and event.detail == {"round": 1, "from_group": None, "to_group": 1}
+
+
+# --- What the review found ---------------------------------------------------------------
+
+
+def test_a_split_pair_is_remembered_so_a_new_match_never_puts_them_back_together(weekly, members, organiser):
+    from unmentoring.rounds.services.rematch import seat_request_rematch  # noqa: PLC0415  (only this test)
+
+    rnd = drawn_round(weekly)
+    first = _group(rnd, 1)
+    a, b = first.seats.order_by("pk")
+    late = _latecomer(weekly, 0)
+    member_move(round_id=rnd.pk, membership_id=late.pk, to_group_id=_group(rnd, 2).pk, reason="Welcome.",
+                actor=organiser, now=rnd.draw_at)
+    moved = member_move(round_id=rnd.pk, membership_id=a.membership_id, to_group_id=_group(rnd, 3).pk,
+                        reason="Same team.", actor=organiser, now=rnd.draw_at)
+    a.refresh_from_db()
+    assert a.rematch_outcome == "regrouped" and moved.pk != a.pk  # the old seat stays, moved on
+    pairs = {(p.a, p.b) for p in past_meetings(programme=weekly, membership_ids={a.membership_id, b.membership_id},
+                                               up_to_round=1)}
+    assert pairs == {tuple(sorted((str(a.membership_id), str(b.membership_id))))}
+    seat_request_rematch(seat_id=b.pk, now=rnd.draw_at)
+    seat_request_rematch(seat_id=moved.pk, now=rnd.draw_at)
+    assert not Group.objects.filter(round=rnd, is_rematch=True).exists()  # the only two waiting: never regrouped
+    # Moved back to group 1: their seat there comes back, and the pair is whole again.
+    back = member_move(round_id=rnd.pk, membership_id=a.membership_id, to_group_id=first.pk, reason="Sorry.",
+                       actor=organiser, now=rnd.draw_at)
+    assert back.pk == a.pk and back.rematch_outcome == "" and _group(rnd, 3).seats.filter(
+        membership_id=a.membership_id, rematch_outcome="regrouped").exists()
+
+
+def test_a_moved_member_counts_the_round_once_for_the_silence_rule(weekly, members, organiser):
+    rnd = drawn_round(weekly)
+    late = _latecomer(weekly, 0)
+    member_move(round_id=rnd.pk, membership_id=late.pk, to_group_id=_group(rnd, 2).pk, reason="Welcome.",
+                actor=organiser, now=rnd.draw_at)
+    mover = _group(rnd, 1).seats.order_by("pk").first().membership
+    member_move(round_id=rnd.pk, membership_id=mover.pk, to_group_id=_group(rnd, 3).pk, reason="r", actor=organiser,
+                now=rnd.draw_at)
+    rounds_advance(now=rnd.close_at)
+    second = weekly.rounds.get(number=2)
+    for moment in (second.draw_at, second.close_at):
+        rounds_advance(now=moment)
+    mover.refresh_from_db()
+    assert mover.status == "active"  # two silent rounds, not three (round 1 has two seats for them)
+
+
+def test_only_a_latecomer_can_be_added_to_a_group(weekly, members, organiser):
+    from unmentoring.rounds.services.lifecycle import round_skip  # noqa: PLC0415  (only this test skips)
+
+    rnd = schedule(weekly)
+    skipper = _latecomer(weekly, 0)
+    round_skip(round_id=rnd.pk, membership_id=skipper.pk, now=rnd.notice_at)
+    rounds_advance(now=rnd.draw_at)
+    with pytest.raises(ApplicationError, match="is not waiting for a group in round 1"):
+        member_move(round_id=rnd.pk, membership_id=skipper.pk, to_group_id=_group(rnd, 1).pk, reason="r",
+                    actor=organiser, now=rnd.draw_at)
+    assert not Seat.objects.filter(membership=skipper).exists()
+
+
+def test_cancelling_emails_exactly_those_sent_the_notice_and_withdraws_notices_still_queued(weekly, members, organiser):
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.notice_at)
+    notices = Message.objects.filter(template="round_notice")
+    assert notices.count() == 8
+    queued = notices.order_by("pk").last()
+    notices.exclude(pk=queued.pk).update(status="sent")  # all but one have gone out
+    joined_since = _latecomer(weekly, 0)
+    paused_since = members[0]
+    membership_pause(membership=paused_since, until=rnd.draw_at.date() + timedelta(days=30), reason="asked")
+    round_cancel(round_id=rnd.pk, reason="A strike day.", actor=organiser, now=rnd.notice_at)
+    told = set(Message.objects.filter(template="round_cancelled").values_list("person_id", flat=True))
+    assert told == {m.person_id for m in members} - {queued.person_id}
+    assert paused_since.person_id in told and joined_since.person_id not in told
+    messages_deliver_due()
+    queued.refresh_from_db()
+    assert queued.status == "cancelled"  # never told of the round: not told of it now
+
+
+def test_a_skip_link_for_a_cancelled_round_says_so(client, weekly, members, organiser):
+    from tests.links import path_of  # noqa: PLC0415  (only this test follows a link)
+    from unmentoring.rounds.links import skip_link  # noqa: PLC0415  (as above)
+
+    rnd = schedule(weekly)
+    round_cancel(round_id=rnd.pk, reason="Off.", actor=organiser)
+    path = path_of(skip_link(rnd.pk, members[0].pk))
+    for response in (client.get(path), client.post(path)):
+        assert response.status_code == 409 and "has been cancelled by the organisers" in response.content.decode()
+    members[0].refresh_from_db()
+    assert members[0].status == "active"
+
+
+def test_the_calendar_hold_of_a_changed_group_says_it_is_a_new_version(weekly, members, organiser):
+    from unmentoring.rounds.calendar import calendar_file  # noqa: PLC0415  (only this test reads it)
+    from unmentoring.rounds.selectors import seat_with_others  # noqa: PLC0415  (as above)
+
+    rnd = drawn_round(weekly)
+    stay = _group(rnd, 1).seats.order_by("pk").first()
+    assert "SEQUENCE:0" in calendar_file(*seat_with_others(stay.pk))
+    member_move(round_id=rnd.pk, membership_id=_latecomer(weekly, 0).pk, to_group_id=_group(rnd, 1).pk,
+                reason="Welcome.", actor=organiser, now=rnd.draw_at)
+    ics = calendar_file(*seat_with_others(stay.pk))
+    assert "SEQUENCE:1" in ics and "Latecomer 0" in ics
+
+
+def test_full_groups_are_not_offered_and_a_trio_with_someone_gone_is_a_pair(client, weekly, members, organiser):
+    rnd = drawn_round(weekly)
+    member_move(round_id=rnd.pk, membership_id=_latecomer(weekly, 0).pk, to_group_id=_group(rnd, 1).pk,
+                reason="r", actor=organiser, now=rnd.draw_at)  # group 1: a trio, full for pairs
+    form = _page(client, reverse("console:member-move", args=[weekly.slug, 1, _latecomer(weekly, 1).pk]))
+    assert "Group 1:" not in form and "Group 2:" in form
+    membership_leave(membership=_group(rnd, 1).seats.order_by("pk").first().membership, now=rnd.draw_at)
+    page = _page(client, reverse("console:round", args=[weekly.slug, 1]))
+    assert "Split off" not in page  # two are left in group 1

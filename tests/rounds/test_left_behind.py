@@ -94,7 +94,7 @@ def test_in_a_trio_the_two_left_are_told_they_still_have_each_other(weekly, memb
     for seat in rest:
         [message] = _told(seat)
         assert message.subject.startswith("Someone in your group has left")
-        assert "carry on with the others in your group" in message.body_text
+        assert "carry on with the other person in your group" in message.body_text
 
 
 def test_nobody_is_told_after_the_window_or_when_they_have_already_met(weekly, members):

@@ -33,9 +33,9 @@ def _members(programme: Programme) -> tuple[list[str], Iterator[list]]:
 
 def _rounds(programme: Programme):
     header = ["round", "state", "notice_at", "draw_at", "window_ends_at", "close_at", "drawn_at", "closed_at",
-              "seed_sha256", "seed"]
+              "cancelled_at", "seed_sha256", "seed"]
     return header, ([r.number, r.state, _when(r.notice_at), _when(r.draw_at), _when(r.window_ends_at), _when(r.close_at),
-                     _when(r.drawn_at), _when(r.closed_at), r.seed_sha256, r.seed if r.seed_revealed else ""]
+                     _when(r.drawn_at), _when(r.closed_at), _when(r.cancelled_at), r.seed_sha256, r.seed if r.seed_revealed else ""]
                     for r in programme.rounds.order_by("number"))
 
 

@@ -92,21 +92,30 @@ def round_of_programme(programme: Programme, number: int) -> Round:
     return found
 
 
+def _still_in(seat: Seat) -> bool:
+    """As rounds.selectors.still_in_group, for seats already read."""
+    return (seat.membership is not None and seat.membership.status != MembershipStatus.LEFT
+            and seat.rematch_outcome != RematchOutcome.REGROUPED)
+
+
 def round_groups(rnd: Round) -> list[Group]:
-    """The round's groups with every seat's member, organisation and check-in: what organisers watch."""
-    return list(rnd.groups.order_by("number").prefetch_related(
+    """The round's groups with every seat's member, organisation and check-in: what organisers watch. Each
+    has ``present``, how many are still in it."""
+    groups = list(rnd.groups.order_by("number").prefetch_related(
         Prefetch("seats", queryset=Seat.objects.select_related("membership__person", "checkin").order_by("pk"))))
+    for group in groups:
+        group.present = sum(_still_in(seat) for seat in group.seats.all())
+    return groups
 
 
 def groups_to_join(rnd: Round, groups: list[Group], *, membership: Membership) -> list[Group]:
-    """The groups of ``round_groups`` a member could be moved to: someone still in it, not the member's own;
-    each with a ``label`` naming who is in it."""
+    """The groups of ``round_groups`` a member could be moved to: someone still in it, room for one more, not
+    the member's own; each with a ``label`` naming who is in it."""
     choices = []
+    largest = rnd.programme.group_size + 1
     for group in groups:
-        still_in = [seat for seat in group.seats.all()
-                    if seat.membership is not None and seat.membership.status != MembershipStatus.LEFT
-                    and seat.rematch_outcome != RematchOutcome.REGROUPED]
-        if not still_in or any(seat.membership_id == membership.pk for seat in still_in):
+        still_in = [seat for seat in group.seats.all() if _still_in(seat)]
+        if not still_in or len(still_in) >= largest or any(seat.membership_id == membership.pk for seat in still_in):
             continue
         people = ", ".join(f"{seat.membership.person.full_name} ({seat.organisation})" for seat in still_in)
         alone = " (on their own)" if len(still_in) == 1 else ""

@@ -196,7 +196,7 @@ def round_draw_now_view(request, slug, number):
                                                          f"{'s' if groups != 1 else ''}. Everyone is emailed their match.")
         return _back_to_round(found, rnd)
     return render(request, "console/round_draw.html", {"programme": found, "section": "rounds", "round": rnd,
-                                                       "due": len(memberships_due(rnd)), "now": timezone.now()})
+                                                       "due": len(memberships_due(rnd, on=timezone.localdate(timezone=found.tz)))})
 
 
 @login_required
@@ -259,6 +259,9 @@ def member_move_view(request, slug, number, pk):
                     and seat.rematch_outcome != RematchOutcome.REGROUPED), None)
     choices = groups_to_join(rnd, groups, membership=membership)
     form = MemberMoveForm(request.POST or None, groups=choices)
+    if current is None:  # a latecomer: nobody is left behind
+        form.fields["reason"].help_text = ("Emailed to them with their group. The group they join is told only that "
+                                           "they have joined.")
     if request.method == "POST" and form.is_valid():
         try:
             seat = member_move(round_id=rnd.pk, membership_id=membership.pk, to_group_id=form.cleaned_data["group"],
@@ -326,7 +329,8 @@ def round_preview(request, slug, number):
     found = programme_organised(person=request.user, slug=slug)
     rnd = round_of_programme(found, number)
     if rnd.state != RoundState.SCHEDULED:
-        messages.error(request, f"Round {rnd.number} has been drawn already.")
+        messages.error(request, f"Round {rnd.number} is {rnd.get_state_display().lower()}: only a round still to be "
+                                "drawn can be tried.")
         return redirect("console:round", slug=found.slug, number=rnd.number)
     return render(request, "console/round.html", {"programme": found, "section": "rounds", "round": rnd,
                                                   "groups": [], "reports": [], "preview": draw_preview(rnd)})

@@ -17,7 +17,7 @@ class RoundAdmin(AuditedAdmin):
     exclude = ["seed"]
     hidden_lookups = ("seed",)
     readonly_fields = ["revealed_seed", "seed_sha256", "notice_sent_at", "drawn_at", "nudge_sent_at", "checkin_sent_at",
-                       "closed_at", "state", "draw_note", "problem"]
+                       "closed_at", "cancelled_at", "state", "draw_note", "problem"]
 
     def get_readonly_fields(self, request, obj=None):
         # A drawn or closed round's dates are history: members were told them.
@@ -29,6 +29,8 @@ class RoundAdmin(AuditedAdmin):
 
     @admin.display(description="Seed")
     def revealed_seed(self, obj):
+        if obj.state == "cancelled":
+            return "Never used: the round was cancelled"
         return obj.seed if obj.seed_revealed else "Shown after the draw"
 
     @admin.display(description="Why the draw failed")

@@ -24,7 +24,7 @@ def calendar_file(seat: Seat, others: list[Seat]) -> str:
     """
     rnd, programme = seat.group.round, seat.group.round.programme
     tz = programme.tz
-    start = rnd.draw_at.astimezone(tz).date()
+    start = min(rnd.draw_at, rnd.drawn_at or rnd.draw_at).astimezone(tz).date()  # drawn early: from that day
     end = rnd.window_ends_at.astimezone(tz).date() + dt.timedelta(days=1)  # DTEND is exclusive
     names = ", ".join(o.membership.person.full_name for o in others)
     cal = Calendar()
@@ -33,8 +33,10 @@ def calendar_file(seat: Seat, others: list[Seat]) -> str:
     cal.add("method", "PUBLISH")
     event = Event()
     event.add("uid", f"round-{rnd.pk}-group-{seat.group_id}@{_domain()}")
-    event.add("dtstamp", rnd.drawn_at or timezone.now())
-    event.add("sequence", 0)
+    # An organiser's change to the group bumps the sequence, so a calendar replaces the hold it has.
+    revision = seat.group.revision
+    event.add("dtstamp", timezone.now() if revision else (rnd.drawn_at or timezone.now()))
+    event.add("sequence", revision)
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", f"{programme.name}: conversation with {names}")

@@ -23,7 +23,7 @@ from unmentoring.programmes.enums import MembershipStatus
 from unmentoring.programmes.links import digests_off_link, membership_email_context, resume_link
 from unmentoring.programmes.models import Membership
 from unmentoring.rounds.calendar import calendar_file
-from unmentoring.rounds.enums import Publish
+from unmentoring.rounds.enums import Publish, RematchOutcome, RoundState
 from unmentoring.rounds.links import CALENDAR, CHECKIN, REMATCH, REPORT, seat_link, skip_link
 from unmentoring.rounds.models import Round, Seat
 from unmentoring.rounds.selectors import learnings_published, seat_with_others
@@ -52,8 +52,19 @@ def notice_message(rnd: Round, membership: Membership) -> Outgoing:
             "round_number": rnd.number,
             "draw_date": _long_date(rnd.draw_at, rnd.programme.tz),
             "skip_link": skip_link(rnd.pk, membership.pk),
+            "round_id": rnd.pk,
         },
     )
+
+
+@email_loader("round_notice")
+def round_notice(stored: dict) -> Prepared:
+    """A notice still queued when its round was drawn early or cancelled is not sent."""
+    if "round_id" in stored:
+        state = Round.objects.filter(pk=stored["round_id"]).values_list("state", flat=True).first()
+        if state != RoundState.SCHEDULED:
+            raise MessageNoLongerApplies("the round has been drawn or cancelled")
+    return Prepared(context=dict(stored))
 
 
 def intro_messages(seats: list[Seat]) -> list[Outgoing]:
@@ -71,11 +82,12 @@ def intro_messages(seats: list[Seat]) -> list[Outgoing]:
     ]
 
 
-def intro_changed_messages(seats: list[Seat], *, note: str, change: int) -> list[Outgoing]:
+def intro_changed_messages(seats: list[Seat], *, kind: str, note: str, change: int) -> list[Outgoing]:
     """Intros again after an organiser changed a group (``change`` is the audit record that says so): each
-    names the group as it is when sent, with the organisers' note at the top."""
+    names the group as it is when sent, with the organisers' note at the top. ``kind`` says what happened to
+    the reader: "moved" to this group, "added" to it (a latecomer), or someone "joined" theirs."""
     return [replace(message, idempotency_key=f"intro-changed:{change}:{message.context['seat']}",
-                    context={**message.context, "change_note": note})
+                    context={**message.context, "change_note": note, "change_kind": kind})
             for message in intro_messages(seats)]
 
 
@@ -229,6 +241,8 @@ def intro(stored: dict) -> Prepared:
     seat, others = found
     if seat.membership.status == MembershipStatus.LEFT:
         raise MessageNoLongerApplies("the member has left the programme")
+    if seat.rematch_outcome == RematchOutcome.REGROUPED:
+        raise MessageNoLongerApplies("the member has moved to another group")
     if not others:
         raise MessageNoLongerApplies("nobody else is left in the group")
     rnd, programme = seat.group.round, seat.group.round.programme
@@ -239,6 +253,7 @@ def intro(stored: dict) -> Prepared:
             "round_number": rnd.number,
             "is_rematch": seat.group.is_rematch,
             "change_note": stored.get("change_note", ""),
+            "change_kind": stored.get("change_kind", ""),
             "explanation": seat.group.explanation,
             "others": [_contact(o) for o in others],
             "window_end": _long_date(rnd.window_ends_at, programme.tz),

@@ -73,6 +73,8 @@ class Group(models.Model):
     number = models.PositiveIntegerField()
     explanation = models.CharField(max_length=300)
     is_rematch = models.BooleanField(default=False)
+    # Counts the organisers' changes to who is in it: the calendar hold's SEQUENCE, so calendars update it.
+    revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,6 +6,7 @@ import secrets
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from itertools import combinations
 
 from django.db.models import Exists, F, Max, OuterRef, Q
@@ -13,6 +14,8 @@ from django.shortcuts import get_object_or_404
 
 from unmentoring.accounts.models import Block
 from unmentoring.matching import MatchingError, Participant, PastMeeting, match
+from unmentoring.notifications.enums import MessageStatus
+from unmentoring.notifications.models import Message
 from unmentoring.programmes.enums import Cadence, MembershipStatus, Rhythm
 from unmentoring.programmes.models import Membership
 from unmentoring.rounds.enums import Met, Publish, RematchOutcome, RoundState
@@ -27,10 +30,12 @@ def rhythm_interval(rhythm: str, cadence: str) -> int:
     return {Rhythm.EVERY_ROUND: 1, Rhythm.EVERY_OTHER: 2}.get(rhythm) or QUARTER_IN_ROUNDS[cadence]
 
 
-def memberships_due(rnd: Round) -> list[Membership]:
-    """Confirmed, active (or paused only until before the draw) and due by their rhythm, or first in line."""
+def memberships_due(rnd: Round, *, on: date | None = None) -> list[Membership]:
+    """Confirmed, active (or paused only until before the draw) and due by their rhythm, or first in line.
+
+    ``on`` is the day of an early draw (an organiser's "draw it now"), if not the round's draw day."""
     programme = rnd.programme
-    draw_day = rnd.draw_at.astimezone(programme.tz).date()
+    draw_day = on or rnd.draw_at.astimezone(programme.tz).date()
     candidates = list(
         Membership.objects.filter(programme=programme, person__is_active=True)
         .filter(Q(status=MembershipStatus.ACTIVE) | Q(status=MembershipStatus.PAUSED, paused_until__lte=draw_day))
@@ -66,6 +71,14 @@ def latecomers(rnd: Round) -> list[Membership]:
     """Members due in a drawn round who have no seat in it: they joined (or came back) after its draw."""
     seated = set(Seat.objects.filter(group__round=rnd, membership__isnull=False).values_list("membership_id", flat=True))
     return [m for m in memberships_due(rnd) if m.pk not in seated]
+
+
+def notified_memberships(rnd: Round) -> set[int]:
+    """The memberships whose notice of this round was sent (its idempotency key names them). A notice still
+    queued is withdrawn when it is due to go (emails.round_notice), so its member never heard of the round."""
+    prefix = f"notice:{rnd.pk}:"
+    keys = Message.objects.filter(template="round_notice", idempotency_key__startswith=prefix, status=MessageStatus.SENT)
+    return {int(key[len(prefix):]) for key in keys.values_list("idempotency_key", flat=True) if key[len(prefix):].isdigit()}
 
 
 def past_meetings(*, programme, membership_ids: set[int], up_to_round: int) -> list[PastMeeting]:

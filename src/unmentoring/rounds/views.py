@@ -130,6 +130,9 @@ def skip(request, token):
         except ApplicationError as error:
             return bad_link(request, error, status=409)
         return render(request, "rounds/skip_done.html", {"round": rnd, "membership": membership})
+    if rnd.state == RoundState.CANCELLED:
+        return bad_link(request, f"Round {rnd.number} has been cancelled by the organisers: there is nothing to skip.",
+                        status=409)
     return render(request, "rounds/skip.html", {"round": rnd, "token": token})
 
 

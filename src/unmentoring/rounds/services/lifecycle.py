@@ -126,6 +126,8 @@ def round_skip(*, round_id: int, membership_id: int, now: datetime | None = None
     with transaction.atomic():
         rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
         membership = Membership.objects.get(pk=membership_id, programme=rnd.programme)
+        if rnd.state == RoundState.CANCELLED:
+            raise ApplicationError(f"Round {rnd.number} has been cancelled by the organisers: there is nothing to skip.")
         if rnd.state != RoundState.SCHEDULED:
             raise ApplicationError(f"Round {rnd.number} has already been drawn.")
         until = _local_day(rnd.draw_at, rnd.programme) + timedelta(days=1)
@@ -172,15 +174,16 @@ def round_draw(*, round_id: int, now: datetime | None = None, early_by=None) -> 
     grouping impossible, nothing is written but a note naming who cannot be
     placed, and ApplicationError is raised.
 
-    ``early_by`` is an organiser drawing it now rather than at its draw time: the draw (and the notice, if
-    still to come) moves to now, in the same transaction, and the audit log says who.
+    ``early_by`` is an organiser drawing it now rather than at its draw time: the members due today are
+    drawn, the round's timetable stays as planned (so the next round is not squeezed into its window), and
+    the audit log says who, in the same transaction.
     """
     now = now or timezone.now()
     try:
         with transaction.atomic():
             if early_by is not None:
                 _bring_forward(round_id, now, actor=early_by)
-            return _draw(round_id, now)
+            return _draw(round_id, now, early=early_by is not None)
     except _Unplaceable as error:
         Round.objects.filter(pk=round_id).update(
             draw_note="Not drawn yet: the organisers are sorting out who can be matched with whom.",
@@ -190,12 +193,13 @@ def round_draw(*, round_id: int, now: datetime | None = None, early_by=None) -> 
 
 
 def _bring_forward(round_id: int, now: datetime, *, actor) -> None:
-    rnd = Round.objects.select_for_update().get(pk=round_id)
+    rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
     if rnd.state != RoundState.SCHEDULED:
         raise ApplicationError(f"Round {rnd.number} is {rnd.get_state_display().lower()} already.")
-    if now < rnd.draw_at:
-        rnd.notice_at, rnd.draw_at = min(rnd.notice_at, now), now
-        rnd.save(update_fields=["notice_at", "draw_at"])
+    due = len(memberships_due(rnd, on=_local_day(now, rnd.programme)))
+    if due < 2:
+        raise ApplicationError(f"Round {rnd.number} cannot be drawn now: {due} member{'s' if due != 1 else ''} "
+                               "due today, at least 2 are needed.")
     audit_record(actor=actor, action="round.draw_now", subject=f"round:{rnd.number}", programme=rnd.programme_id)
 
 
@@ -205,11 +209,11 @@ class _Unplaceable(Exception):
         self.round_number = round_number
 
 
-def _draw(round_id: int, now: datetime) -> Round:
+def _draw(round_id: int, now: datetime, *, early: bool = False) -> Round:
     rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
     if rnd.state != RoundState.SCHEDULED:
         return rnd
-    if now < rnd.draw_at:
+    if now < rnd.draw_at and not early:
         raise ApplicationError(f"Round {rnd.number} is not due to be drawn until {rnd.draw_at:%Y-%m-%d %H:%M}.")
     if now >= rnd.window_ends_at:
         # Caught up too late to be any use: nobody could meet in a window that has passed.
@@ -217,7 +221,7 @@ def _draw(round_id: int, now: datetime) -> Round:
         rnd.draw_note = "Not drawn: the service was not running between the draw time and the end of the window."
         rnd.save(update_fields=["state", "closed_at", "draw_note"])
         return rnd
-    members = memberships_due(rnd)
+    members = memberships_due(rnd, on=_local_day(now, rnd.programme) if early else None)
     rnd.state, rnd.drawn_at = RoundState.DRAWN, now
     if len(members) < 2:
         rnd.draw_note = f"Not drawn: {len(members)} member{'s' if len(members) != 1 else ''} due, at least 2 are needed."
@@ -318,8 +322,11 @@ def memberships_pause_silent(*, rnd: Round, now: datetime) -> int:
         .order_by("membership_id", "-group__round__number")
     )
     history: dict[int, list[bool]] = {}
-    for membership_id, _number, answered in seats:
-        history.setdefault(membership_id, []).append(answered)
+    counted: set[tuple[int, int]] = set()
+    for membership_id, number, answered in seats:
+        if (membership_id, number) not in counted:  # a member moved by the organisers has two seats in a round
+            counted.add((membership_id, number))
+            history.setdefault(membership_id, []).append(answered)
     silent = [m for m, answers in history.items() if len(answers) >= SILENT_ROUNDS and not any(answers[:SILENT_ROUNDS])]
     today = _local_day(now, rnd.programme)
     outgoing = []

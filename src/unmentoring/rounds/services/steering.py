@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from unmentoring.core.errors import ApplicationError
@@ -17,12 +18,12 @@ from unmentoring.core.services import audit_record
 from unmentoring.matching import MatchingError
 from unmentoring.notifications.services import messages_queue
 from unmentoring.programmes.enums import MembershipStatus
-from unmentoring.programmes.models import Membership
+from unmentoring.programmes.models import Membership, Programme
 from unmentoring.programmes.services import memberships_set_first_in_line
 from unmentoring.rounds import emails
 from unmentoring.rounds.enums import RematchOutcome, RoundState
 from unmentoring.rounds.models import Group, Round, Seat
-from unmentoring.rounds.selectors import blocked_pairs, latecomers, memberships_due, still_in_group
+from unmentoring.rounds.selectors import blocked_pairs, latecomers, notified_memberships, still_in_group
 from unmentoring.rounds.services.lifecycle import group_members, round_draw, round_schedule_next
 from unmentoring.rounds.services.rematch import partners_tell_left_behind
 
@@ -52,11 +53,16 @@ def round_cancel(*, round_id: int, reason: str, actor, now: datetime | None = No
     it, members who were told of it are told it is off, and the next round is scheduled after it."""
     now = now or timezone.now()
     reason = _reason(reason, limit=1000)
+    # The programme first, then the round, in the order a settings change takes them (programme_save, then
+    # round_retime_scheduled), so the two cannot deadlock.
+    Programme.objects.select_for_update().filter(rounds__pk=round_id).first()
     rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
     if rnd.state != RoundState.SCHEDULED:
         raise ApplicationError(f"Round {rnd.number} is {rnd.get_state_display().lower()}: only a round that has not "
                                "been drawn can be cancelled.")
-    told = memberships_due(rnd) if rnd.notice_sent_at else []
+    # Exactly those who were sent its notice (and have not left since), not whoever would be due today.
+    told = list(Membership.objects.filter(pk__in=notified_memberships(rnd)).exclude(status=MembershipStatus.LEFT)
+                .select_related("person", "programme").order_by("pk"))
     rnd.state, rnd.cancelled_at, rnd.draw_note = RoundState.CANCELLED, now, "Cancelled by the organisers."
     rnd.save(update_fields=["state", "cancelled_at", "draw_note"])
     audit_record(actor=actor, action="round.cancel", subject=f"round:{rnd.number}", detail={"reason": reason},
@@ -116,9 +122,10 @@ def latecomers_draw(*, round_id: int, membership_ids: list[int], actor, now: dat
 def member_move(*, round_id: int, membership_id: int, to_group_id: int, reason: str, actor,
                 now: datetime | None = None) -> Seat:
     """Move a member into another group of an open round (splitting a trio is moving one of its three), or
-    add a latecomer to a group. The member is emailed the new group with the organisers' reason; the group
-    they join gets its intro again naming them; a group they leave hears they have gone and may ask for a
-    new match."""
+    add a latecomer to a group. As with a re-match, the old seat stays, marked as moved on, so the round
+    remembers who was grouped with whom (the engine avoids the pair again). The member is emailed the new
+    group with the organisers' reason; the group they join gets its intro again naming them; anyone still in
+    the group they leave hears they have gone and may ask for a new match."""
     now = now or timezone.now()
     reason = _reason(reason, limit=500)
     with transaction.atomic():
@@ -133,6 +140,9 @@ def member_move(*, round_id: int, membership_id: int, to_group_id: int, reason: 
             raise ApplicationError("Choose a group of this round.")
         seat = (Seat.objects.select_related("group", "checkin").filter(group__round=rnd, membership=membership)
                 .exclude(rematch_outcome=RematchOutcome.REGROUPED).order_by("-pk").first())
+        if seat is None and membership.pk not in {m.pk for m in latecomers(rnd)}:
+            raise ApplicationError(f"{name} is not waiting for a group in round {rnd.number} (they may have "
+                                   "skipped it, be paused, or not be due by how often they take part).")
         if seat is not None and seat.group_id == target.pk:
             raise ApplicationError(f"{name} is in group {target.number} already.")
         if seat is not None and hasattr(seat, "checkin"):
@@ -155,12 +165,18 @@ def member_move(*, round_id: int, membership_id: int, to_group_id: int, reason: 
                              programme=rnd.programme_id)
         if seat is not None:
             partners_tell_left_behind(seat=seat, why=emails.LEFT_BEHIND_MOVED, now=now)
-            seat.group, seat.rematch_requested_at, seat.rematch_outcome = target, None, ""
-            seat.save(update_fields=["group", "rematch_requested_at", "rematch_outcome"])
-            seat.membership = membership
-        else:
-            seat = Seat.objects.create(group=target, membership=membership, organisation=membership.organisation)
+            seat.rematch_outcome = RematchOutcome.REGROUPED
+            seat.save(update_fields=["rematch_outcome"])
+        # Back to a group they were moved out of: their seat there comes back.
+        moved, _ = Seat.objects.update_or_create(
+            group=target, membership=membership,
+            defaults={"organisation": membership.organisation, "rematch_outcome": "", "rematch_requested_at": None})
+        moved.membership = membership
+        Group.objects.filter(pk__in=[target.pk, *([seat.group_id] if seat else [])]).update(revision=F("revision") + 1)
         memberships_set_first_in_line(membership_ids=[membership.pk], first=False)
-        messages_queue([*emails.intro_changed_messages([seat], note=f"Their note: {reason}", change=event.pk),
-                        *emails.intro_changed_messages(others, note=f"{name} has joined your group.", change=event.pk)])
-        return seat
+        messages_queue([
+            *emails.intro_changed_messages([moved], kind="moved" if seat else "added", note=f"Their note: {reason}",
+                                           change=event.pk),
+            *emails.intro_changed_messages(others, kind="joined", note=f"{name} has joined your group.", change=event.pk),
+        ])
+        return moved
