@@ -52,6 +52,12 @@ def test_a_learnings_page_the_programme_page_with_learnings_and_the_console_repo
     assert "A sales pitch." in page.get_by_test_id("what-happened").inner_text()
     assert_accessible(page)
     screenshot(page, f"console-report-{label}")
+    page.get_by_label("What you did (optional, for the organisers only)").fill("Phoned them both; no repeat.")
+    page.get_by_test_id("resolve").click()
+    assert "Phoned them both; no repeat." in page.get_by_test_id("resolution-note").inner_text()
+    assert page.get_by_test_id("resolve").inner_text() == "Reopen"
+    assert_accessible(page)
+    screenshot(page, f"console-report-resolved-{label}")
     page.goto("/console/programmes/coffee/members/invite/")
     page.get_by_role("button", name="Send the invitations").click()
     assert page.title().startswith("Error: ")
