@@ -155,3 +155,12 @@ def stopped_smtp_server(settings):
     settings.MAILERS = server.mailer
     yield server
     server.stop()
+
+
+@pytest.fixture
+def organiser(client, weekly):
+    """An organiser of the weekly programme, signed in."""
+    person = PersonFactory(full_name="Olu Organiser")
+    weekly.organisers.add(person)
+    client.force_login(person)
+    return person

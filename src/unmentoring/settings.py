@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "unmentoring.programmes",
     "unmentoring.rounds",
     "unmentoring.outcomes",
+    "unmentoring.insights",
     "unmentoring.site",
     "unmentoring.console",
     "unmentoring.demo",

@@ -100,12 +100,12 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["name", "slug", "summary", "description", "rules_text", "prompts", "hashtag", "contact_email",
-                  "is_open", "cadence", "weekday", "week_of_month", "draw_time", "window_days", "notice_days",
+                  "is_open", "insights_public", "cadence", "weekday", "week_of_month", "draw_time", "window_days", "notice_days",
                   "checkin_days", "group_size", "same_org_policy", "time_zone", "bank_holidays"]
         labels = {
             "name": "Name", "slug": "Web address", "summary": "Summary", "description": "Description (optional)",
             "rules_text": "The rule", "prompts": "Things to talk about", "hashtag": "Hashtag (optional)",
-            "contact_email": "Organisers' email address (optional)", "is_open": "Anyone may sign up",
+            "contact_email": "Organisers' email address (optional)", "is_open": "Anyone may sign up", "insights_public": "Publish the “Does it work?” page",
             "cadence": "How often", "weekday": "Draw day", "week_of_month": "Which week of the month",
             "draw_time": "Draw time", "window_days": "Days to meet", "notice_days": "Days of notice before the draw",
             "checkin_days": "Days to check in after the window", "group_size": "People per group",
@@ -115,6 +115,7 @@ class ProgrammeForm(forms.ModelForm):
             "slug": "Letters, numbers and hyphens, for the programme's address: /programmes/your-words/",
             "summary": "One sentence for lists.", "prompts": "One a line.",
             "is_open": "Untick for invite only: people join only from an invitation.",
+            "insights_public": "Its figures, never a name: anything based on fewer than five people is hidden.",
             "week_of_month": "Monthly programmes only.", "draw_time": "24-hour clock, like 09:00.",
             "time_zone": "Like Europe/London.", "group_size": "2 for pairs; up to 5.",
         }

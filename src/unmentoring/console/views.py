@@ -57,7 +57,11 @@ from unmentoring.console.selectors import (
 )
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.services import audit_record
+from unmentoring.core.spreadsheets import csv_text
 from unmentoring.core.views import page_asked, whole_number
+from unmentoring.insights.opendata import open_data
+from unmentoring.insights.sections import sections
+from unmentoring.insights.selectors import programme_insights
 from unmentoring.outcomes.selectors import report_for_reader
 from unmentoring.outcomes.services import report_resolve
 from unmentoring.programmes.imports import MAX_BYTES, PEOPLE_FIELDS, UnreadableFile, guess_mapping, read_table
@@ -374,6 +378,43 @@ def member(request, slug, pk):
     return render(request, "console/member.html", {"programme": found, "section": "members",
                                                    "membership": membership, "pause_form": pause_form,
                                                    "remove_form": remove_form, **history})
+
+
+def _insights_of(programme):
+    return programme_insights(programme, today=timezone.localdate(timezone=programme.tz))
+
+
+@login_required
+def insights(request, slug):
+    found = programme_organised(person=request.user, slug=slug)
+    return render(request, "console/insights.html", {"programme": found, "section": "insights",
+                                                     "sections": sections(_insights_of(found), public=False)})
+
+
+def _csv_download(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def insights_csv(request, slug, section):
+    """One figure's table as CSV, exactly as the page shows it."""
+    found = programme_organised(person=request.user, slug=slug)
+    wanted = next((s for s in sections(_insights_of(found), public=False) if s.slug == section), None)
+    if wanted is None:
+        raise Http404("No such figure.")
+    return _csv_download(csv_text(wanted.head, wanted.rows), f"{found.slug}-{wanted.slug}.csv")
+
+
+@login_required
+def open_data_download(request, slug, name):
+    """rounds.csv or meetings.csv: the open data, with nobody named in it."""
+    found = programme_organised(person=request.user, slug=slug)
+    files = open_data(found, today=timezone.localdate(timezone=found.tz))
+    if f"{name}.csv" not in files:
+        raise Http404("No such file.")
+    return _csv_download(files[f"{name}.csv"], f"{found.slug}-{name}.csv")
 
 
 @login_required

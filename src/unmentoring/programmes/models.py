@@ -45,6 +45,8 @@ class Programme(models.Model):
     rules_text = models.TextField(default=DEFAULT_RULES)
     prompts = models.TextField(default=DEFAULT_PROMPTS, help_text="One prompt a line.")
     is_open = models.BooleanField(default=True, help_text="Anyone may sign up (otherwise invite only).")
+    insights_public = models.BooleanField(
+        default=True, help_text="The public “Does it work?” page shows this programme's figures, in aggregate.")
     contact_email = models.EmailField(blank=True, help_text="Where members can reach the organisers.")
     hashtag = models.CharField(max_length=40, blank=True, help_text="Added to the posts members share, e.g. #localgovdigital.")
     organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organised_programmes")

@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from unmentoring.accounts.selectors import blocks_made
+from unmentoring.insights.sections import sections
+from unmentoring.insights.selectors import programme_insights
 from unmentoring.programmes.selectors import memberships_of, organises, programme_get, programmes_listed
 from unmentoring.rounds.enums import RoundState
 from unmentoring.rounds.selectors import latest_rounds_of, learnings_published, people_grouped_with, rounds_of, seats_of
@@ -32,6 +36,19 @@ def programme(request, slug):
     programme = programme_get(slug=slug)
     return render(request, "site/programme.html", {
         "programme": programme, **rounds_of(programme),
+        "latest_learnings": learnings_published(programme=programme)[:LATEST_LEARNINGS],
+    })
+
+
+def does_it_work(request, slug):
+    """The programme's figures for anyone, in aggregate: no names, and nothing based on fewer than five
+    people. Its organisers can turn it off."""
+    programme = programme_get(slug=slug)
+    if not programme.insights_public:
+        raise Http404("This programme does not publish its figures.")
+    figures = programme_insights(programme, today=timezone.localdate(timezone=programme.tz))
+    return render(request, "site/does_it_work.html", {
+        "programme": programme, "sections": sections(figures, public=True),
         "latest_learnings": learnings_published(programme=programme)[:LATEST_LEARNINGS],
     })
 

@@ -1,0 +1,196 @@
+"""The arithmetic of the evidence, as plain functions over plain rows (docs/design.md §7).
+
+Nothing here reads the database: ``selectors.py`` turns a programme into :class:`Meeting` rows, and the open
+data file ``meetings.csv`` holds the same rows, so every figure can be recomputed from that file with these
+functions. The definitions, used exactly here, on the pages and in the export:
+
+- a group **met** if at least one of its members answered ``met=yes``;
+- the **challenge** figures use the answers of members who met;
+- a **new organisation link** in a round is an unordered pair of different organisations found together in a
+  group that met in that round and in no group that met in an earlier round.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import combinations
+
+BOOTSTRAP_RESAMPLES = 2000
+FEWEST_FOR_AN_INTERVAL = 2
+SCALE = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One seat of a drawn round: who sat in which group, and what they answered."""
+
+    round: int
+    group: int
+    person: str  # a pseudonym: the same person has the same one throughout
+    organisation: str
+    met: str = ""  # "yes", "planned", "no", or "" when unanswered
+    not_met_reason: str = ""
+    challenge: int | None = None
+    learning: str = ""  # only when published
+
+
+def organisation_key(name: str) -> str:
+    """Organisations that differ only by spacing or case are one (as the draw treats them)."""
+    return " ".join(name.casefold().split())
+
+
+@dataclass(frozen=True)
+class Interval:
+    mean: float
+    low: float | None
+    high: float | None
+
+
+def challenge_interval(answers: list[int], *, seed: int | str, resamples: int = BOOTSTRAP_RESAMPLES) -> Interval | None:
+    """The mean of 1–5 answers with a 95% percentile-bootstrap interval; None with no answers, and no
+    interval below two. Seeded, so the same answers and seed give the same interval.
+
+    A resample of n answers on a five-point scale is a multinomial draw of n over the five points' shares,
+    taken here as a chain of binomials: the same distribution as resampling the answers one by one, in
+    time that does not grow with n.
+    """
+    if not answers:
+        return None
+    n = len(answers)
+    mean = sum(answers) / n
+    if n < FEWEST_FOR_AN_INTERVAL:
+        return Interval(mean, None, None)
+    counts = Counter(answers)
+    rng = random.Random(f"challenge:{seed}")
+    means = []
+    for _ in range(resamples):
+        left, share_left, total = n, 1.0, 0
+        for point in SCALE:
+            share = counts.get(point, 0) / n
+            if left == 0:
+                break
+            if point == SCALE[-1] or share >= share_left:
+                drawn = left
+            else:
+                drawn = rng.binomialvariate(left, share / share_left) if share else 0
+            total += point * drawn
+            left -= drawn
+            share_left -= share
+        means.append(total / n)
+    means.sort()
+    return Interval(mean, _quantile(means, 0.025), _quantile(means, 0.975))
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    """Linear interpolation between the two nearest order statistics."""
+    position = q * (len(ordered) - 1)
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    round: int
+    people: int
+    groups: int
+    met_groups: int
+    checked_in: int
+    published: int
+    challenge: list[int]  # the answers of members who met, in order
+    challenge_interval: Interval | None
+    not_met_reasons: dict[str, int]
+    new_org_links: int
+    org_links_so_far: int
+
+
+def _by_round(meetings: list[Meeting]) -> dict[int, list[Meeting]]:
+    rounds: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        rounds[meeting.round].append(meeting)
+    return dict(sorted(rounds.items()))
+
+
+def groups_that_met(meetings: list[Meeting]) -> set[tuple[int, int]]:
+    return {(m.round, m.group) for m in meetings if m.met == "yes"}
+
+
+def org_links(meetings: list[Meeting]) -> dict[int, set[tuple[str, str]]]:
+    """Per round, the unordered pairs of different organisations together in a group that met."""
+    met = groups_that_met(meetings)
+    organisations: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for m in meetings:
+        if (m.round, m.group) in met and organisation_key(m.organisation):
+            organisations[(m.round, m.group)].add(organisation_key(m.organisation))
+    links: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for (number, _group), orgs in organisations.items():
+        links[number].update(combinations(sorted(orgs), 2))
+    return links
+
+
+def round_figures(meetings: list[Meeting], *, seed: int | str = 0) -> list[RoundFigures]:
+    """Every drawn round's figures, oldest first. ``seed`` (with the round number) seeds each interval."""
+    links = org_links(meetings)
+    met = groups_that_met(meetings)
+    seen: set[tuple[str, str]] = set()
+    figures = []
+    for number, rows in _by_round(meetings).items():
+        new = links.get(number, set()) - seen
+        seen |= links.get(number, set())
+        challenge = [m.challenge for m in rows if m.met == "yes" and m.challenge is not None]
+        figures.append(RoundFigures(
+            round=number,
+            people=len({m.person for m in rows}),
+            groups=len({m.group for m in rows}),
+            met_groups=len({m.group for m in rows if (number, m.group) in met}),
+            checked_in=sum(1 for m in rows if m.met),
+            published=sum(1 for m in rows if m.learning),
+            challenge=challenge,
+            challenge_interval=challenge_interval(challenge, seed=f"{seed}:{number}"),
+            not_met_reasons=dict(Counter(m.not_met_reason or "unsaid" for m in rows if m.met == "no")),
+            new_org_links=len(new),
+            org_links_so_far=len(seen),
+        ))
+    return figures
+
+
+def share_who_met_another_organisation(meetings: list[Meeting]) -> tuple[int, int]:
+    """(members who met someone from another organisation, members ever grouped): "met" as a group met."""
+    met = groups_that_met(meetings)
+    organisations: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for m in meetings:
+        organisations[(m.round, m.group)].add(organisation_key(m.organisation))
+    everyone = {m.person for m in meetings}
+    bridged = {m.person for m in meetings
+               if (m.round, m.group) in met and organisations[(m.round, m.group)] - {organisation_key(m.organisation)}}
+    return len(bridged), len(everyone)
+
+
+@dataclass(frozen=True)
+class Month:
+    month: date  # its first day
+    joined: int
+    left: int
+    members: int  # in the programme at the month's end: joined by then and not left
+
+
+def growth(memberships: list[tuple[date, date | None]], *, until: date) -> list[Month]:
+    """Per month from the first joining to ``until``: who joined, who left, and how many were members at its
+    end. ``memberships`` are (joined, left or None) days."""
+    if not memberships:
+        return []
+    first = min(joined for joined, _ in memberships)
+    month, months = first.replace(day=1), []
+    while month <= until:
+        following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        months.append(Month(
+            month=month,
+            joined=sum(1 for joined, _ in memberships if month <= joined < following),
+            left=sum(1 for _, left in memberships if left is not None and month <= left < following),
+            members=sum(1 for joined, left in memberships if joined < following and (left is None or left >= following)),
+        ))
+        month = following
+    return months

@@ -1,0 +1,133 @@
+"""The insights pages' sections: for each figure, its chart, the table beside it (also its CSV download), and
+the definition it uses. The console shows every number; the public page hides any figure based on fewer
+than five people (statistical disclosure control), saying so."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString
+
+from unmentoring.insights.charts import Series, bar_chart, interval_chart
+from unmentoring.insights.figures import SCALE, RoundFigures
+from unmentoring.insights.selectors import ProgrammeInsights
+
+FEWEST_SHOWN = 5
+HIDDEN = "too few answers to show"
+REASONS = {"no_time": "Could not find a time", "no_reply": "Match did not reply", "cancelled": "Arranged but cancelled",
+           "other": "Something else", "unsaid": "No reason given"}
+
+DEFINITIONS = {
+    "met": "A group met if at least one of its members answered that they met.",
+    "challenge": "“Did it challenge your thinking?” uses the answers of members whose group met, from 1 (not at "
+                 "all) to 5 (completely). The interval is a 95% percentile bootstrap (2,000 resamples, seeded, so the "
+                 "page is the same each time); it needs at least two answers.",
+    "links": "A new organisation link in a round is an unordered pair of different organisations found together in a "
+             "group that met in that round and in no group that met in an earlier round.",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str  # its id on the page and its CSV's name
+    title: str
+    definition: str
+    chart: SafeString | None
+    head: list[str]
+    rows: list[list]
+    summary: str = ""
+
+
+def _count(value: int, *, public: bool):
+    return HIDDEN if public and 0 < value < FEWEST_SHOWN else value
+
+
+def _chartable(value) -> float | None:
+    return None if isinstance(value, str) else value
+
+
+def sections(insights: ProgrammeInsights, *, public: bool) -> list[Section]:
+    rounds = insights.rounds
+    labels = [f"Round {f.round}" for f in rounds]
+    return [_growth(insights, public=public), _funnel(rounds, labels, public=public),
+            _challenge(rounds, labels, public=public), _reasons(rounds, labels, public=public),
+            _bridging(insights, labels, public=public)]
+
+
+def _growth(insights: ProgrammeInsights, *, public: bool) -> Section:
+    months = insights.months[-12:]
+    rows = [[f"{m.month:%B %Y}", _count(m.joined, public=public), _count(m.left, public=public),
+             _count(m.members, public=public)] for m in months]
+    chart = bar_chart(chart_id="growth", title="Members each month",
+                      description="Bars per month: people who joined, people who left, and members at the month's end.",
+                      labels=[f"{m.month:%b %y}" for m in months],
+                      series=[Series(name, [_chartable(r[i]) for r in rows])
+                              for i, name in ((1, "Joined"), (2, "Left"), (3, "Members at the end"))]) if rows else None
+    return Section("growth", "Growth", "Members are people who have confirmed and not left, at the end of each "
+                   "month (the last twelve months).", chart, ["Month", "Joined", "Left", "Members at the end"], rows)
+
+
+def _funnel(rounds: list[RoundFigures], labels, *, public: bool) -> Section:
+    rows = [[f"Round {f.round}", *(_count(v, public=public)
+                                   for v in (f.people, f.groups, f.met_groups, f.checked_in, f.published))]
+            for f in rounds]
+    names = ["People matched", "Groups", "Groups that met", "People who checked in", "Learnings published"]
+    chart = bar_chart(chart_id="funnel", title="From matches to learnings, per round",
+                      description="Per round: people matched, groups, groups that met, people who checked in and "
+                                  "learnings published.",
+                      labels=labels, series=[Series(n, [_chartable(r[i + 1]) for r in rows])
+                                             for i, n in enumerate(names)]) if rows else None
+    return Section("funnel", "Each round, from matches to learnings", DEFINITIONS["met"], chart, ["Round", *names], rows)
+
+
+def _challenge(rounds: list[RoundFigures], labels, *, public: bool) -> Section:
+    rows, points = [], []
+    for f in rounds:
+        n, interval = len(f.challenge), f.challenge_interval
+        if public and 0 < n < FEWEST_SHOWN:
+            rows.append([f"Round {f.round}", *([HIDDEN] * (len(SCALE) + 3))])
+            points.append(None)
+        elif not n:
+            rows.append([f"Round {f.round}", 0, *([0] * len(SCALE)), "", ""])
+            points.append(None)
+        else:
+            counts = [sum(1 for a in f.challenge if a == point) for point in SCALE]
+            span = f"{interval.low:.2f} to {interval.high:.2f}" if interval.low is not None else "needs two answers"
+            rows.append([f"Round {f.round}", n, *(_count(c, public=public) for c in counts), f"{interval.mean:.2f}", span])
+            points.append((interval.mean, interval.low, interval.high))
+    chart = interval_chart(chart_id="challenge", title="Did it challenge your thinking? Mean per round",
+                           description="Per round, the mean answer from 1 (not at all) to 5 (completely) of members "
+                                       "whose group met, with its 95% interval.",
+                           labels=labels, points=points) if rows else None
+    return Section("challenge", "Did it challenge your thinking?", DEFINITIONS["challenge"], chart,
+                   ["Round", "Answers", *(f"Answered {p}" for p in SCALE), "Mean", "95% interval"], rows)
+
+
+def _reasons(rounds: list[RoundFigures], labels, *, public: bool) -> Section:
+    keys = [k for k in REASONS if any(f.not_met_reasons.get(k) for f in rounds)]
+    rows = [[f"Round {f.round}", *(_count(f.not_met_reasons.get(k, 0), public=public) for k in keys)] for f in rounds]
+    chart = bar_chart(chart_id="reasons", title="Why people did not meet, per round",
+                      description="Per round, how many members who did not meet gave each reason.",
+                      labels=labels, series=[Series(REASONS[k], [_chartable(r[i + 1]) for r in rows])
+                                             for i, k in enumerate(keys)]) if rows and keys else None
+    return Section("reasons", "Why people did not meet", "The reason each member who answered “no, we did not "
+                   "meet” gave.", chart, ["Round", *(REASONS[k] for k in keys)], rows)
+
+
+def _bridging(insights: ProgrammeInsights, labels, *, public: bool) -> Section:
+    rows = [[f"Round {f.round}", _count(f.new_org_links, public=public), _count(f.org_links_so_far, public=public)]
+            for f in insights.rounds]
+    chart = bar_chart(chart_id="links", title="Organisation links made, per round",
+                      description="Per round, new links between organisations, and links made so far.",
+                      labels=labels, series=[Series("New links", [_chartable(r[1]) for r in rows]),
+                                             Series("Links so far", [_chartable(r[2]) for r in rows])]) if rows else None
+    bridged, everyone = insights.bridged
+    if not everyone:
+        summary = "Nobody has been matched yet."
+    elif public and (bridged < FEWEST_SHOWN or everyone < FEWEST_SHOWN):
+        summary = f"Members who have met someone from another organisation: {HIDDEN}."
+    else:
+        summary = (f"{bridged} of the {everyone} members matched so far ({100 * bridged / everyone:.0f}%) have met "
+                   "someone from another organisation.")
+    return Section("links", "Bridging organisations", DEFINITIONS["links"], chart,
+                   ["Round", "New organisation links", "Links so far"], rows, summary=summary)

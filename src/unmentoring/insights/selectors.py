@@ -1,0 +1,83 @@
+"""What the insights read: a programme's seats as :class:`~unmentoring.insights.figures.Meeting` rows.
+
+Reads only (docs/architecture.md): nothing here writes. Members are pseudonyms, numbered in the order they
+first sat in a group, so the rows carry no id, name, email or phone; an erased member's seats each get a
+pseudonym of their own, as nothing links them any more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from unmentoring.insights.figures import (
+    Meeting,
+    Month,
+    RoundFigures,
+    growth,
+    round_figures,
+    share_who_met_another_organisation,
+)
+from unmentoring.programmes.models import Programme
+from unmentoring.rounds.enums import Publish, RematchOutcome, RoundState
+from unmentoring.rounds.models import Round, Seat
+
+
+def meetings_of(programme: Programme) -> list[Meeting]:
+    """Every seat of the programme's drawn rounds, oldest round first (one query). A seat whose member moved
+    on to a new group mid-round is left out: they sit in that one instead."""
+    seats = (
+        Seat.objects.filter(group__round__programme=programme,
+                            group__round__state__in=[RoundState.DRAWN, RoundState.CLOSED])
+        .exclude(rematch_outcome=RematchOutcome.REGROUPED)
+        .order_by("group__round__number", "group__number", "pk")
+        .values_list("pk", "membership_id", "organisation", "group__round__number", "group__number", "checkin__met",
+                     "checkin__not_met_reason", "checkin__challenge", "checkin__learned", "checkin__publish",
+                     "checkin__hidden_at")
+    )
+    names: dict[object, str] = {}
+    meetings = []
+    for pk, membership_id, organisation, number, group, met, reason, challenge, learned, publish, hidden in seats:
+        key = membership_id if membership_id is not None else ("erased", pk)
+        person = names.setdefault(key, f"P{len(names) + 1:04d}")
+        published = bool(learned) and publish in (Publish.NAMED, Publish.ANONYMOUS) and hidden is None
+        meetings.append(Meeting(round=number, group=group, person=person, organisation=organisation, met=met or "",
+                                not_met_reason=reason or "", challenge=challenge, learning=learned if published else ""))
+    return meetings
+
+
+@dataclass(frozen=True)
+class ProgrammeInsights:
+    rounds: list[RoundFigures]
+    drawn_on: dict[int, date]  # each drawn round's day, in the programme's time zone
+    months: list[Month]
+    bridged: tuple[int, int]  # (members who met someone from another organisation, members ever grouped)
+    meetings: list[Meeting]
+
+
+def drawn_days(programme: Programme) -> dict[int, date]:
+    return {number: moment.astimezone(programme.tz).date()
+            for number, moment in Round.objects.filter(programme=programme, drawn_at__isnull=False)
+            .filter(Q(state=RoundState.DRAWN) | Q(state=RoundState.CLOSED)).values_list("number", "drawn_at")}
+
+
+def programme_insights(programme: Programme, *, today: date) -> ProgrammeInsights:
+    """Everything the insights pages show, from three queries."""
+    meetings = meetings_of(programme)
+    days = drawn_days(programme)
+    figures = round_figures(meetings, seed=programme.pk)
+    # Drawn rounds with nobody in them (fewer than two were due) are rounds too.
+    present = {f.round for f in figures}
+    figures = sorted([*figures, *(RoundFigures(round=n, people=0, groups=0, met_groups=0, checked_in=0, published=0,
+                                               challenge=[], challenge_interval=None, not_met_reasons={},
+                                               new_org_links=0,
+                                               org_links_so_far=max([f.org_links_so_far for f in figures if f.round < n],
+                                                                    default=0))
+                                  for n in days if n not in present)], key=lambda f: f.round)
+    joined = [(confirmed.astimezone(programme.tz).date(), left.astimezone(programme.tz).date() if left else None)
+              for confirmed, left in programme.memberships.filter(confirmed_at__isnull=False)
+              .values_list("confirmed_at", "left_at")]
+    return ProgrammeInsights(rounds=figures, drawn_on=days, months=growth(joined, until=today),
+                             bridged=share_who_met_another_organisation(meetings), meetings=meetings)
