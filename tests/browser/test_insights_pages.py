@@ -49,6 +49,17 @@ def test_the_insights_pages_are_accessible_and_show_the_rounds(page, settings, l
     assert page.console_errors == []
     screenshot(page, f"insights-console-{'js' if page.javascript_enabled else 'no-js'}")
 
+    page.get_by_test_id("network-link").click()
+    assert page.title().startswith("The network map")
+    assert page.locator("svg.app-map line").count() == page.get_by_test_id("network-table").locator("tbody tr").count()
+    assert_accessible(page)
+    screenshot(page, f"insights-network-{'js' if page.javascript_enabled else 'no-js'}")
+    page.get_by_label("Round").select_option("Round 2")
+    page.get_by_role("button", name="Show").click()
+    assert "in round 2" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name="All insights").click()
+
     page.get_by_role("link", name="“Does it work?” page").click()
     assert page.title().startswith("Does it work?")
     assert page.get_by_test_id("insights-challenge-table").locator("tbody tr").count() == 3

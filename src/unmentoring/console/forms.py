@@ -223,3 +223,14 @@ class MemberMoveForm(forms.Form):
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].choices = [(g.pk, g.label) for g in groups]
+
+
+class NetworkFilterForm(forms.Form):
+    """Which round the network map shows (GET); a round that is not drawn is an error, not ignored."""
+
+    round = forms.TypedChoiceField(label="Round", required=False, coerce=int, empty_value=None,
+                                   error_messages={"invalid_choice": "Choose a round from the list"})
+
+    def __init__(self, *args, rounds: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].choices = [("", "All rounds"), *((n, f"Round {n}") for n in rounds)]

@@ -24,6 +24,7 @@ from unmentoring.console.forms import (
     MemberMoveForm,
     MemberPauseForm,
     MemberRemoveForm,
+    NetworkFilterForm,
     OrganiserAddForm,
     ProgrammeForm,
     ReportNoteForm,
@@ -59,9 +60,18 @@ from unmentoring.core.errors import ApplicationError
 from unmentoring.core.services import audit_record
 from unmentoring.core.spreadsheets import csv_text
 from unmentoring.core.views import page_asked, whole_number
+from unmentoring.insights.network import (
+    MET,
+    MOST_PEOPLE_DRAWN,
+    legend,
+    network,
+    network_svg,
+    organisation_network,
+    organisations_svg,
+)
 from unmentoring.insights.opendata import open_data
 from unmentoring.insights.sections import sections
-from unmentoring.insights.selectors import programme_insights
+from unmentoring.insights.selectors import meetings_and_names, programme_insights
 from unmentoring.outcomes.selectors import report_for_reader
 from unmentoring.outcomes.services import report_resolve
 from unmentoring.programmes.imports import MAX_BYTES, PEOPLE_FIELDS, UnreadableFile, guess_mapping, read_table
@@ -389,6 +399,46 @@ def insights(request, slug):
     found = programme_organised(person=request.user, slug=slug)
     return render(request, "console/insights.html", {"programme": found, "section": "insights",
                                                      "sections": sections(_insights_of(found), public=False)})
+
+
+NETWORK_ROWS_PER_PAGE = 50
+
+
+@login_required
+def network_map(request, slug):
+    """Who has been grouped with whom, and whether they met: a map, and the same as a table."""
+    found = programme_organised(person=request.user, slug=slug)
+    meetings, names = meetings_and_names(found)
+    rounds = sorted({m.round for m in meetings})
+    form = NetworkFilterForm(request.GET or None, rounds=rounds)
+    chosen = form.cleaned_data["round"] if form.is_valid() else None
+    scope = f"round {chosen}" if chosen else "every round"
+    people = len({m.person for m in meetings if chosen is None or m.round == chosen})
+    if people > MOST_PEOPLE_DRAWN:
+        net, rows = organisation_network(meetings, round_number=chosen)
+        svg = organisations_svg(net, links=rows, title=f"Organisations connected in {scope}",
+                                description=f"{people} members is too many to draw one by one: each organisation is a "
+                                            "shape, and a line joins two whose members were grouped.")
+    else:
+        net = network(meetings, round_number=chosen)
+        svg = network_svg(net, names=names, title=f"Who was grouped with whom in {scope}",
+                          description=f"{people} members, each a shape in their organisation's colour, clustered by "
+                                      f"organisation; {len(net.edges)} lines, one per pair grouped together: solid "
+                                      "if they met, dashed if they did not, dotted if nobody said.")
+        rows = net.edges
+    page = page_asked(request, rows, NETWORK_ROWS_PER_PAGE)
+    pairs = [] if people > MOST_PEOPLE_DRAWN else [
+        {"a_name": names[e.a], "a_organisation": net.people[e.a], "b_name": names[e.b],
+         "b_organisation": net.people[e.b], "rounds": ", ".join(str(n) for n in e.rounds), "status": e.status}
+        for e in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "console/network.html", {
+        "programme": found, "section": "insights", "form": form, "svg": svg, "page": page, "pairs": pairs,
+        "people": net.people, "aggregated": people > MOST_PEOPLE_DRAWN, "legend": legend(net.people),
+        "edges": sum(r.met + r.not_met + r.unknown for r in rows) if people > MOST_PEOPLE_DRAWN else len(net.edges),
+        "scope": scope, "query": query.urlencode(), "most_people": MOST_PEOPLE_DRAWN,
+        "met_edges": sum(r.met for r in rows) if people > MOST_PEOPLE_DRAWN else sum(1 for e in net.edges if e.status == MET)})
 
 
 def _csv_download(text: str, filename: str) -> HttpResponse:

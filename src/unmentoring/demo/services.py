@@ -12,6 +12,7 @@ from unmentoring.accounts.models import Person
 from unmentoring.core.errors import ApplicationError
 from unmentoring.notifications.models import Message
 from unmentoring.programmes.models import Membership, Programme
+from unmentoring.programmes.services import membership_leave
 from unmentoring.rounds.enums import Met, Minutes, NotMetReason, Publish
 from unmentoring.rounds.models import CheckIn
 from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
@@ -37,9 +38,14 @@ class DatabaseNotEmpty(ApplicationError):
     """The demo loads only into an empty database."""
 
 
+ROUNDS = 6
+FIRST_WAVE = 40  # members before round 1; the rest join a few before each later round
+
+
 @transaction.atomic
-def demo_load(*, members: int = 36, seed: int = 2026) -> Programme:
-    """A programme with confirmed members across organisations, and an organiser account."""
+def demo_load(*, members: int = 60, rounds: int = ROUNDS, seed: int = 2026) -> Programme:
+    """A programme with an organiser and ``rounds`` finished rounds: members who joined in waves across
+    organisations, a few who left, and varied check-ins, so that every insights figure has something to say."""
     if Programme.objects.exists() or Person.objects.exists():
         raise DatabaseNotEmpty("The database already has programmes or people; the demo loads only into an empty one.")
     rng = random.Random(seed)
@@ -61,11 +67,21 @@ def demo_load(*, members: int = 36, seed: int = 2026) -> Programme:
     )
     programme.organisers.add(organiser)
     names = rng.sample([f"{f} {l}" for f in FIRST for l in LAST], members)
-    for index, name in enumerate(names):
+    waves = [names[:FIRST_WAVE]]
+    later = names[FIRST_WAVE:]
+    per_round = -(-len(later) // max(rounds - 1, 1))
+    waves += [later[i:i + per_round] for i in range(0, len(later), per_round)]
+    _past_rounds(programme, waves=waves, rng=rng, now=now, rounds=rounds)
+    return programme
+
+
+def _join(programme: Programme, names: list[str], *, first_index: int, rng: random.Random, when) -> list[Membership]:
+    joined = []
+    for index, name in enumerate(names, start=first_index):
         person = Person.objects.create_user(
-            f"{name.lower().replace(' ', '.')}@example.org", full_name=name, email_confirmed_at=now
+            f"{name.lower().replace(' ', '.')}@example.org", full_name=name, email_confirmed_at=when
         )
-        Membership.objects.create(
+        joined.append(Membership.objects.create(
             person=person,
             programme=programme,
             organisation=ORGANISATIONS[index % len(ORGANISATIONS)],
@@ -74,12 +90,12 @@ def demo_load(*, members: int = 36, seed: int = 2026) -> Programme:
             video_kind="teams" if index % 3 else "",
             video_handle=f"{name.lower().replace(' ', '.')}@example.org" if index % 3 else "",
             happy_to_talk_about=rng.choice(TOPICS),
-            rules_agreed_at=now,
-            sharing_agreed_at=now,
-            confirmed_at=now,
-        )
-    _past_rounds(programme, rng=rng, now=now)
-    return programme
+            rules_agreed_at=when,
+            sharing_agreed_at=when,
+            confirmed_at=when,
+        ))
+    Membership.objects.filter(pk__in=[m.pk for m in joined]).update(created_at=when, updated_at=when)
+    return joined
 
 
 LEARNINGS = [
@@ -106,25 +122,33 @@ SHARED = ["https://blog.example.org/what-i-learned-from-a-random-coffee",
           "https://social.example.org/@coffee/112233", ""]
 
 
-def _past_rounds(programme: Programme, *, rng: random.Random, now, rounds: int = 3) -> None:
-    """Three finished rounds, run through the real lifecycle at past moments, with made-up check-ins.
+def _past_rounds(programme: Programme, *, waves: list[list[str]], rng: random.Random, now, rounds: int) -> None:
+    """Finished monthly rounds, run through the real lifecycle at past moments, with made-up check-ins.
 
-    Each group met, planned to or did not (with a reason); about four in five members answered, with
-    a spread of challenge scores and learnings, some published with a name, some without. Their emails
-    are not kept: the demo's sent-mail page starts empty.
+    Before each round a wave of people joins (the first wave is the biggest); after the third round two
+    members leave. Each group met, planned to or did not (with a reason), a little more often as the months
+    go by; about four in five members answered, with a spread of challenge scores and learnings, some
+    published with a name, some without. Their emails are not kept: the demo's sent-mail page starts empty.
     """
     moment = now - timedelta(days=31 * rounds + 10)
-    for _ in range(rounds):
+    joined: list[Membership] = []
+    for number in range(rounds):
         rnd = round_schedule_next(programme=programme, now=moment)
+        if number < len(waves):
+            joined += _join(programme, waves[number], first_index=len(joined), rng=rng,
+                            when=rnd.draw_at - timedelta(days=rng.randint(3, 12)))
         round_draw(round_id=rnd.pk, now=rnd.draw_at)
         for group in rnd.groups.order_by("number"):
-            outcome = rng.choices([Met.YES, Met.PLANNED, Met.NO], weights=[7, 1, 2])[0]
+            outcome = rng.choices([Met.YES, Met.PLANNED, Met.NO], weights=[6 + number, 1, 3])[0]
             for seat in group.seats.order_by("pk"):
                 if rng.random() < 0.8:
                     checkin_record(seat_id=seat.pk, answer=_answer(outcome, rng))
         answered_at = rnd.window_ends_at - timedelta(days=1)
         CheckIn.objects.filter(seat__group__round=rnd).update(created_at=answered_at, updated_at=answered_at)
         round_close(round_id=rnd.pk, now=rnd.close_at)
+        if number == 2:
+            for leaver in joined[3:5]:
+                membership_leave(membership=leaver, now=rnd.close_at + timedelta(days=2))
         moment = rnd.draw_at + timedelta(days=1)
     round_schedule_next(programme=programme, now=now)
     Message.objects.all().delete()

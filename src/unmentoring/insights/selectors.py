@@ -28,6 +28,12 @@ from unmentoring.rounds.models import Round, Seat
 def meetings_of(programme: Programme) -> list[Meeting]:
     """Every seat of the programme's drawn rounds, oldest round first (one query). A seat whose member moved
     on to a new group mid-round is left out: they sit in that one instead."""
+    return meetings_and_names(programme)[0]
+
+
+def meetings_and_names(programme: Programme) -> tuple[list[Meeting], dict[str, str]]:
+    """``meetings_of``, and each pseudonym's name, for the organisers' own pages (never for a file or a
+    public page). An erased member's is "A deleted account"."""
     seats = (
         Seat.objects.filter(group__round__programme=programme,
                             group__round__state__in=[RoundState.DRAWN, RoundState.CLOSED])
@@ -35,17 +41,20 @@ def meetings_of(programme: Programme) -> list[Meeting]:
         .order_by("group__round__number", "group__number", "pk")
         .values_list("pk", "membership_id", "organisation", "group__round__number", "group__number", "checkin__met",
                      "checkin__not_met_reason", "checkin__challenge", "checkin__learned", "checkin__publish",
-                     "checkin__hidden_at")
+                     "checkin__hidden_at", "membership__person__full_name")
     )
-    names: dict[object, str] = {}
+    pseudonyms: dict[object, str] = {}
+    names: dict[str, str] = {}
     meetings = []
-    for pk, membership_id, organisation, number, group, met, reason, challenge, learned, publish, hidden in seats:
+    for (pk, membership_id, organisation, number, group, met, reason, challenge, learned, publish, hidden,
+         full_name) in seats:
         key = membership_id if membership_id is not None else ("erased", pk)
-        person = names.setdefault(key, f"P{len(names) + 1:04d}")
+        person = pseudonyms.setdefault(key, f"P{len(pseudonyms) + 1:04d}")
+        names[person] = full_name or "A deleted account"
         published = bool(learned) and publish in (Publish.NAMED, Publish.ANONYMOUS) and hidden is None
         meetings.append(Meeting(round=number, group=group, person=person, organisation=organisation, met=met or "",
                                 not_met_reason=reason or "", challenge=challenge, learning=learned if published else ""))
-    return meetings
+    return meetings, names
 
 
 @dataclass(frozen=True)
