@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from unmentoring.insights.figures import (
     Meeting,
+    arm_comparison,
     challenge_interval,
     growth,
     org_links,
@@ -16,9 +17,9 @@ from unmentoring.insights.figures import (
 )
 
 
-def m(round, group, person, org, met="", reason="", challenge=None, learning=""):
+def m(round, group, person, org, met="", reason="", challenge=None, learning="", arm=""):
     return Meeting(round=round, group=group, person=person, organisation=org, met=met, not_met_reason=reason,
-                   challenge=challenge, learning=learning)
+                   challenge=challenge, learning=learning, arm=arm)
 
 
 # Round 1: a pair that met (A, B), a trio where one said yes (C, D, E), a pair that did not meet (F, G).
@@ -108,3 +109,42 @@ def test_growth_per_month_by_hand():
         (date(2026, 9, 1), 2, 0, 2), (date(2026, 10, 1), 0, 0, 2), (date(2026, 11, 1), 2, 2, 2),
         (date(2026, 12, 1), 0, 0, 2)]
     assert growth([], until=date(2026, 12, 1)) == []
+
+
+def _arm_rows(random_scores, similar_scores, *, met_random=None):
+    rows = []
+    for i, score in enumerate(random_scores):
+        rows += [m(1, i, f"r{i}", "X", "yes", challenge=score, arm="random"), m(1, i, f"r{i}b", "Y", arm="random")]
+    for i, score in enumerate(similar_scores):
+        rows += [m(1, 100 + i, f"s{i}", "X", "yes", challenge=score, arm="similar"),
+                 m(1, 100 + i, f"s{i}b", "Y", arm="similar")]
+    if met_random:
+        rows += [m(1, 50, "rn", "X", "no", "no_time", arm="random"), m(1, 50, "rn2", "Y", arm="random")]
+    return rows
+
+
+def test_without_an_experiment_there_is_nothing_to_compare():
+    assert arm_comparison(ROWS) is None
+
+
+def test_the_arms_compared_by_hand():
+    found = arm_comparison(_arm_rows([2, 3, 4], [4, 5, 3], met_random=True), seed=1)
+    assert (found.random.challenge, found.similar.challenge) == ([2, 3, 4], [4, 5, 3])
+    assert (found.random.groups, found.random.met_groups, found.similar.groups, found.similar.met_groups) == (4, 3, 3, 3)
+    assert found.difference.mean == pytest.approx(1.0)
+    assert found.difference.low <= 1.0 <= found.difference.high
+
+
+def test_a_clear_difference_is_read_as_one_and_a_small_sample_is_not():
+    clear = arm_comparison(_arm_rows([1, 2, 1, 2] * 10, [4, 5, 5, 4] * 10), seed=3)
+    assert clear.difference.low > 0 and clear.reading.startswith("Members matched by what they have in common said")
+    assert "challenged more" in clear.reading
+    unclear = arm_comparison(_arm_rows([1, 5, 3], [5, 1, 4]), seed=3)
+    assert unclear.reading.startswith("Not enough evidence yet")
+    tiny = arm_comparison(_arm_rows([3], [4, 5]), seed=3)
+    assert tiny.difference is None and tiny.reading.startswith("Not enough answers yet")
+
+
+def test_the_comparison_is_reproducible_for_the_same_seed():
+    rows = _arm_rows([1, 2, 3, 4, 5], [2, 3, 4, 5, 5])
+    assert arm_comparison(rows, seed=9) == arm_comparison(rows, seed=9)

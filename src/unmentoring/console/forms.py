@@ -101,7 +101,7 @@ class ProgrammeForm(forms.ModelForm):
         model = Programme
         fields = ["name", "slug", "summary", "description", "rules_text", "prompts", "hashtag", "contact_email",
                   "is_open", "insights_public", "cadence", "weekday", "week_of_month", "draw_time", "window_days", "notice_days",
-                  "checkin_days", "group_size", "same_org_policy", "time_zone", "bank_holidays"]
+                  "checkin_days", "group_size", "same_org_policy", "experiment", "time_zone", "bank_holidays"]
         labels = {
             "name": "Name", "slug": "Web address", "summary": "Summary", "description": "Description (optional)",
             "rules_text": "The rule", "prompts": "Things to talk about", "hashtag": "Hashtag (optional)",
@@ -109,13 +109,16 @@ class ProgrammeForm(forms.ModelForm):
             "cadence": "How often", "weekday": "Draw day", "week_of_month": "Which week of the month",
             "draw_time": "Draw time", "window_days": "Days to meet", "notice_days": "Days of notice before the draw",
             "checkin_days": "Days to check in after the window", "group_size": "People per group",
-            "same_org_policy": "Same organisation", "time_zone": "Time zone", "bank_holidays": "Bank holidays",
+            "same_org_policy": "Same organisation", "experiment": "Test the assumption (an experiment)", "time_zone": "Time zone", "bank_holidays": "Bank holidays",
         }
         help_texts = {
             "slug": "Letters, numbers and hyphens, for the programme's address: /programmes/your-words/",
             "summary": "One sentence for lists.", "prompts": "One a line.",
             "is_open": "Untick for invite only: people join only from an invitation.",
             "insights_public": "Its figures, never a name: anything based on fewer than five people is hidden.",
+            "experiment": "At each draw, half the members, chosen at random, are matched at random as usual, and "
+                          "half with the people they have most in common with (role, things to talk about). The "
+                          "insights compare how much each half's thinking was challenged. Members are told.",
             "week_of_month": "Monthly programmes only.", "draw_time": "24-hour clock, like 09:00.",
             "time_zone": "Like Europe/London.", "group_size": "2 for pairs; up to 5.",
         }

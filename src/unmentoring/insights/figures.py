@@ -35,6 +35,7 @@ class Meeting:
     not_met_reason: str = ""
     challenge: int | None = None
     learning: str = ""  # only when published
+    arm: str = ""  # in an experiment's draw: "random" or "similar"
 
 
 def organisation_key(name: str) -> str:
@@ -59,12 +60,17 @@ def challenge_interval(answers: list[int], *, seed: int | str, resamples: int = 
     """
     if not answers:
         return None
-    n = len(answers)
-    mean = sum(answers) / n
-    if n < FEWEST_FOR_AN_INTERVAL:
+    mean = sum(answers) / len(answers)
+    if len(answers) < FEWEST_FOR_AN_INTERVAL:
         return Interval(mean, None, None)
+    means = sorted(_resampled_means(answers, random.Random(f"challenge:{seed}"), resamples))
+    return Interval(mean, _quantile(means, 0.025), _quantile(means, 0.975))
+
+
+def _resampled_means(answers: list[int], rng: random.Random, resamples: int) -> list[float]:
+    """The means of ``resamples`` bootstrap resamples of the answers (see ``challenge_interval``)."""
+    n = len(answers)
     counts = Counter(answers)
-    rng = random.Random(f"challenge:{seed}")
     means = []
     for _ in range(resamples):
         left, share_left, total = n, 1.0, 0
@@ -80,8 +86,7 @@ def challenge_interval(answers: list[int], *, seed: int | str, resamples: int = 
             left -= drawn
             share_left -= share
         means.append(total / n)
-    means.sort()
-    return Interval(mean, _quantile(means, 0.025), _quantile(means, 0.975))
+    return means
 
 
 def _quantile(ordered: list[float], q: float) -> float:
@@ -194,3 +199,58 @@ def growth(memberships: list[tuple[date, date | None]], *, until: date) -> list[
         ))
         month = following
     return months
+
+
+# --- The experiment: random against similar -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArmFigures:
+    arm: str
+    challenge: list[int]  # answers of members who met, in this arm
+    interval: Interval | None
+    groups: int
+    met_groups: int
+
+
+@dataclass(frozen=True)
+class ArmComparison:
+    random: ArmFigures
+    similar: ArmFigures
+    difference: Interval | None  # similar minus random, with its 95% bootstrap interval
+    reading: str
+
+
+def arm_comparison(meetings: list[Meeting], *, seed: int | str = 0,
+                   resamples: int = BOOTSTRAP_RESAMPLES) -> ArmComparison | None:
+    """The experiment's two arms compared: the mean "challenged my thinking" of each (members who met), the
+    difference with a 95% percentile-bootstrap interval (each arm resampled on its own), and each arm's
+    share of groups that met, with a reading in plain words. None if no round ran the experiment."""
+    rows = [m for m in meetings if m.arm in ("random", "similar")]
+    if not rows:
+        return None
+    met = groups_that_met(rows)
+    arms = {}
+    for arm in ("random", "similar"):
+        mine = [m for m in rows if m.arm == arm]
+        answers = [m.challenge for m in mine if m.met == "yes" and m.challenge is not None]
+        groups = {(m.round, m.group) for m in mine}
+        arms[arm] = ArmFigures(arm, answers, challenge_interval(answers, seed=f"{seed}:{arm}"), len(groups),
+                               len(groups & met))
+    first, second = arms["random"].challenge, arms["similar"].challenge
+    if len(first) < FEWEST_FOR_AN_INTERVAL or len(second) < FEWEST_FOR_AN_INTERVAL:
+        return ArmComparison(arms["random"], arms["similar"], None,
+                             "Not enough answers yet: each half needs at least two members who met and said.")
+    rng = random.Random(f"difference:{seed}")
+    base, similar = _resampled_means(first, rng, resamples), _resampled_means(second, rng, resamples)
+    differences = sorted(s - r for s, r in zip(similar, base, strict=True))
+    difference = Interval(sum(second) / len(second) - sum(first) / len(first), _quantile(differences, 0.025),
+                          _quantile(differences, 0.975))
+    span = f"{difference.mean:+.2f} points on the 1 to 5 scale (95% interval {difference.low:+.2f} to {difference.high:+.2f})"
+    if difference.low > 0 or difference.high < 0:
+        more = "more" if difference.mean > 0 else "less"
+        reading = (f"Members matched by what they have in common said their thinking was challenged {more} than "
+                   f"members matched at random: {span}.")
+    else:
+        reading = f"Not enough evidence yet of a difference between the two halves: {span}, which includes none."
+    return ArmComparison(arms["random"], arms["similar"], difference, reading)

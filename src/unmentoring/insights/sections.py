@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.safestring import SafeString
 
 from unmentoring.insights.charts import Series, bar_chart, interval_chart
-from unmentoring.insights.figures import SCALE, RoundFigures
+from unmentoring.insights.figures import SCALE, ArmComparison, RoundFigures
 from unmentoring.insights.selectors import ProgrammeInsights
 
 FEWEST_SHOWN = 5
@@ -49,9 +49,41 @@ def _chartable(value) -> float | None:
 def sections(insights: ProgrammeInsights, *, public: bool) -> list[Section]:
     rounds = insights.rounds
     labels = [f"Round {f.round}" for f in rounds]
-    return [_growth(insights, public=public), _funnel(rounds, labels, public=public),
-            _challenge(rounds, labels, public=public), _reasons(rounds, labels, public=public),
-            _bridging(insights, labels, public=public)]
+    found = [_growth(insights, public=public), _funnel(rounds, labels, public=public),
+             _challenge(rounds, labels, public=public), _reasons(rounds, labels, public=public),
+             _bridging(insights, labels, public=public)]
+    if insights.experiment is not None:
+        found.append(_experiment(insights.experiment, public=public))
+    return found
+
+
+ARMS = {"random": "Matched at random", "similar": "Matched by what they have in common"}
+
+
+def _experiment(comparison: ArmComparison, *, public: bool) -> Section:
+    rows, points = [], []
+    for arm in (comparison.random, comparison.similar):
+        n, interval = len(arm.challenge), arm.interval
+        hidden = public and 0 < n < FEWEST_SHOWN
+        mean = HIDDEN if hidden else (f"{interval.mean:.2f}" if interval else "")
+        span = HIDDEN if hidden else (f"{interval.low:.2f} to {interval.high:.2f}" if interval and interval.low is not None
+                                      else "")
+        rate = f"{100 * arm.met_groups / arm.groups:.0f}%" if arm.groups else ""
+        rows.append([ARMS[arm.arm], _count(n, public=public), mean, span, _count(arm.groups, public=public),
+                     _count(arm.met_groups, public=public), HIDDEN if public and 0 < arm.groups < FEWEST_SHOWN else rate])
+        points.append(None if hidden or interval is None else (interval.mean, interval.low, interval.high))
+    small = public and min(len(comparison.random.challenge), len(comparison.similar.challenge)) < FEWEST_SHOWN
+    chart = interval_chart(chart_id="experiment", title="Did it challenge your thinking? Random against similar",
+                           description="For each half of the experiment, the mean answer from 1 to 5 of members "
+                                       "whose group met, with its 95% interval.",
+                           labels=list(ARMS.values()), points=points)
+    return Section("experiment", "The experiment: at random, or by what people have in common",
+                   "At each draw half the members, chosen at random by the round's seed, are matched at random and "
+                   "half with the people they have most in common with (the same kind of role, shared words in what "
+                   "they are happy to talk about), under the same rules. The difference is similar minus random, "
+                   "with a 95% bootstrap interval; a group met as above.",
+                   chart, ["Half", "Answers", "Mean", "95% interval", "Groups", "Groups that met", "Met"],
+                   rows, summary=f"Too few answers in each half to compare: {HIDDEN}." if small else comparison.reading)
 
 
 def _growth(insights: ProgrammeInsights, *, public: bool) -> Section:

@@ -13,9 +13,11 @@ from datetime import date
 from django.db.models import Q
 
 from unmentoring.insights.figures import (
+    ArmComparison,
     Meeting,
     Month,
     RoundFigures,
+    arm_comparison,
     growth,
     round_figures,
     share_who_met_another_organisation,
@@ -41,19 +43,20 @@ def meetings_and_names(programme: Programme) -> tuple[list[Meeting], dict[str, s
         .order_by("group__round__number", "group__number", "pk")
         .values_list("pk", "membership_id", "organisation", "group__round__number", "group__number", "checkin__met",
                      "checkin__not_met_reason", "checkin__challenge", "checkin__learned", "checkin__publish",
-                     "checkin__hidden_at", "membership__person__full_name")
+                     "checkin__hidden_at", "membership__person__full_name", "arm")
     )
     pseudonyms: dict[object, str] = {}
     names: dict[str, str] = {}
     meetings = []
     for (pk, membership_id, organisation, number, group, met, reason, challenge, learned, publish, hidden,
-         full_name) in seats:
+         full_name, arm) in seats:
         key = membership_id if membership_id is not None else ("erased", pk)
         person = pseudonyms.setdefault(key, f"P{len(pseudonyms) + 1:04d}")
         names[person] = full_name or "A deleted account"
         published = bool(learned) and publish in (Publish.NAMED, Publish.ANONYMOUS) and hidden is None
         meetings.append(Meeting(round=number, group=group, person=person, organisation=organisation, met=met or "",
-                                not_met_reason=reason or "", challenge=challenge, learning=learned if published else ""))
+                                not_met_reason=reason or "", challenge=challenge, learning=learned if published else "",
+                                arm=arm))
     return meetings, names
 
 
@@ -64,6 +67,7 @@ class ProgrammeInsights:
     months: list[Month]
     bridged: tuple[int, int]  # (members who met someone from another organisation, members ever grouped)
     meetings: list[Meeting]
+    experiment: ArmComparison | None
 
 
 def drawn_days(programme: Programme) -> dict[int, date]:
@@ -89,4 +93,5 @@ def programme_insights(programme: Programme, *, today: date) -> ProgrammeInsight
               for confirmed, left in programme.memberships.filter(confirmed_at__isnull=False)
               .values_list("confirmed_at", "left_at")]
     return ProgrammeInsights(rounds=figures, drawn_on=days, months=growth(joined, until=today),
-                             bridged=share_who_met_another_organisation(meetings), meetings=meetings)
+                             bridged=share_who_met_another_organisation(meetings), meetings=meetings,
+                             experiment=arm_comparison(meetings, seed=programme.pk))

@@ -64,6 +64,9 @@ class Programme(models.Model):
     checkin_days = models.PositiveSmallIntegerField(default=5, help_text="Days after the window for checking in, before the round closes.")
     group_size = models.PositiveSmallIntegerField(default=2)
     same_org_policy = models.CharField(max_length=5, choices=SameOrgPolicy.choices, default=SameOrgPolicy.AVOID)
+    # The founding question as a randomised trial (docs/design.md §7): at each draw, half the members are
+    # matched at random and half by what they have in common; the insights compare the two.
+    experiment = models.BooleanField(default=False)
     time_zone = models.CharField(max_length=60, default="Europe/London")
     bank_holidays = models.CharField(
         max_length=20, choices=BankHolidayDivision.choices, default=BankHolidayDivision.ENGLAND_AND_WALES

@@ -148,6 +148,7 @@ def round_up_message(seat: Seat, rnd: Round, figures) -> Outgoing:
         groups=figures.groups, groups_met=figures.groups_met, organisations_connected=figures.organisations_connected,
         challenge_median=figures.challenge_median, challenge_answers=figures.challenge_answers,
         round_up_link=absolute_url("outcomes:round-up", kwargs={"slug": rnd.programme.slug, "number": rnd.number}),
+        arm=seat.get_arm_display().lower() if seat.arm else "",
         digests_off_link=digests_off_link(seat.membership_id),
         list_unsubscribe_link=digests_off_link(seat.membership_id),
     )
@@ -254,7 +255,9 @@ def intro(stored: dict) -> Prepared:
             "is_rematch": seat.group.is_rematch,
             "change_note": stored.get("change_note", ""),
             "change_kind": stored.get("change_kind", ""),
-            "explanation": seat.group.explanation,
+            "experiment": bool(seat.arm),
+            # In an experiment the reason would tell the member their arm before the round closes.
+            "explanation": seat.group.explanation if not seat.arm else "part of this round's experiment (see below)",
             "others": [_contact(o) for o in others],
             "window_end": _long_date(rnd.window_ends_at, programme.tz),
             "prompts": programme.prompt_lines,

@@ -44,6 +44,13 @@ class Publish(models.TextChoices):
     PRIVATE = "private", "Keep it private"
 
 
+class Arm(models.TextChoices):
+    """Which half of an experiment's draw a seat was in (blank outside an experiment)."""
+
+    RANDOM = "random", "Matched at random"
+    SIMILAR = "similar", "Matched by what you have in common"
+
+
 class RematchOutcome(models.TextChoices):
     """How a seat's request for a new match was settled."""
 

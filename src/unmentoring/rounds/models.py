@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 
 from unmentoring.programmes.models import Membership, Programme
-from unmentoring.rounds.enums import Challenge, Met, Minutes, NotMetReason, Publish, RematchOutcome, RoundState
+from unmentoring.rounds.enums import Arm, Challenge, Met, Minutes, NotMetReason, Publish, RematchOutcome, RoundState
 
 
 def seed_digest(seed: str) -> str:
@@ -94,6 +94,8 @@ class Seat(models.Model):
     rematch_requested_at = models.DateTimeField(null=True, blank=True)
     # Blank until a re-match request is settled (see RematchOutcome).
     rematch_outcome = models.CharField(max_length=20, choices=RematchOutcome.choices, blank=True)
+    # In a programme running the experiment: the arm this seat was drawn in (seeded by the round's seed).
+    arm = models.CharField(max_length=10, choices=Arm.choices, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "membership"], name="seat_group_membership_unique")]

@@ -21,12 +21,14 @@ from django.utils import timezone
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.services import audit_record
 from unmentoring.matching import MatchingError, Participant, match
+from unmentoring.matching.affinity import match_similar
 from unmentoring.notifications.services import messages_queue
 from unmentoring.programmes.enums import MembershipStatus, PauseReason
 from unmentoring.programmes.models import Membership, Programme
 from unmentoring.programmes.services import membership_pause, memberships_set_first_in_line
 from unmentoring.rounds import emails
-from unmentoring.rounds.enums import Met, RematchOutcome, RoundState
+from unmentoring.rounds.enums import Arm, Met, RematchOutcome, RoundState
+from unmentoring.rounds.experiment import FEWEST_FOR_AN_EXPERIMENT, experiment_arms, profile
 from unmentoring.rounds.models import CheckIn, Group, Round, Seat, seed_digest
 from unmentoring.rounds.schedule import timetable
 from unmentoring.rounds.selectors import blocked_pairs, memberships_due, past_meetings, round_figures
@@ -141,25 +143,34 @@ def round_skip(*, round_id: int, membership_id: int, now: datetime | None = None
 
 
 def group_members(rnd: Round, memberships: list[Membership], *, history_to: int, seed: int, start_number: int,
-                  is_rematch: bool, also_blocked: list[tuple[str, str]] = ()) -> list[Seat]:
-    """Run the engine on these memberships and store its groups; returns the new seats."""
+                  is_rematch: bool, also_blocked: list[tuple[str, str]] = (), arm: str = "") -> list[Seat]:
+    """Run the engine on these memberships and store its groups; returns the new seats. ``arm`` is an
+    experiment's half: ``similar`` groups by what people have in common, under the same hard rules."""
     by_id = {str(m.pk): m for m in memberships}
     programme = rnd.programme
-    grouping = match(
-        [Participant(id=key, organisation=" ".join(m.organisation.casefold().split())) for key, m in by_id.items()],
-        history=past_meetings(programme=programme, membership_ids={m.pk for m in memberships}, up_to_round=history_to),
-        blocked=[*blocked_pairs(memberships), *also_blocked],
-        group_size=programme.group_size,
-        seed=seed,
-        same_org=programme.same_org_policy,
-    )
+    rules = {
+        "history": past_meetings(programme=programme, membership_ids={m.pk for m in memberships}, up_to_round=history_to),
+        "blocked": [*blocked_pairs(memberships), *also_blocked],
+        "group_size": programme.group_size,
+        "seed": seed,
+        "same_org": programme.same_org_policy,
+    }
+    participants = [Participant(id=key, organisation=" ".join(m.organisation.casefold().split()))
+                    for key, m in by_id.items()]
+    if arm == Arm.SIMILAR:
+        try:
+            grouping = match_similar([profile(m) for m in by_id.values()], **rules)
+        except MatchingError:  # the similar objective could not keep the rules: the ordinary draw can say why
+            grouping = match(participants, **rules)
+    else:
+        grouping = match(participants, **rules)
     groups = Group.objects.bulk_create(
         [Group(round=rnd, number=start_number + i, explanation=g.explanation[:300], is_rematch=is_rematch)
          for i, g in enumerate(grouping.groups)],
         batch_size=2000,
     )
     seats = [
-        Seat(group=group, membership=by_id[member], organisation=by_id[member].organisation)
+        Seat(group=group, membership=by_id[member], organisation=by_id[member].organisation, arm=arm)
         for group, planned in zip(groups, grouping.groups, strict=False)
         for member in planned.members
     ]
@@ -228,7 +239,7 @@ def _draw(round_id: int, now: datetime, *, early: bool = False) -> Round:
         rnd.save(update_fields=["state", "drawn_at", "draw_note"])
         return rnd
     try:
-        seats = group_members(rnd, members, history_to=rnd.number - 1, seed=rnd.engine_seed, start_number=1, is_rematch=False)
+        seats = _group_round(rnd, members)
     except MatchingError as error:
         raise _Unplaceable(re.sub(r"'(\d+)'", r"membership \1", str(error)), rnd.number) from error
     rnd.draw_note, rnd.draw_problem = "", ""
@@ -236,6 +247,21 @@ def _draw(round_id: int, now: datetime, *, early: bool = False) -> Round:
     memberships_set_first_in_line(membership_ids=[m.pk for m in members if m.first_in_line], first=False)
     messages_queue(emails.intro_messages(seats))
     return rnd
+
+
+def _group_round(rnd: Round, members: list[Membership]) -> list[Seat]:
+    """The draw's groups: all at random, or, in a programme running the experiment, half at random and half
+    by what people have in common (the halves chosen by the round's seed)."""
+    if not rnd.programme.experiment or len(members) < FEWEST_FOR_AN_EXPERIMENT:
+        return group_members(rnd, members, history_to=rnd.number - 1, seed=rnd.engine_seed, start_number=1,
+                             is_rematch=False)
+    arms = experiment_arms([m.pk for m in members], seed=rnd.seed)
+    seats = []
+    for arm in (Arm.RANDOM, Arm.SIMILAR):
+        seats += group_members(rnd, [m for m in members if arms[m.pk] == arm], history_to=rnd.number - 1,
+                               seed=rnd.engine_seed, start_number=len({s.group_id for s in seats}) + 1,
+                               is_rematch=False, arm=arm)
+    return seats
 
 
 # --- Midway nudge and check-in requests --------------------------------------

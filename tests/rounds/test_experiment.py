@@ -1,0 +1,87 @@
+"""The optional experiment: at each draw, half the members matched at random and half by what they have in
+common, the split seeded by the round's own seed."""
+
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.factories import MembershipFactory, PersonFactory
+from tests.rounds.helpers import drawn_round
+from unmentoring.rounds.experiment import experiment_arms
+from unmentoring.rounds.models import Seat
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["Developer", "Designer"]
+TOPICS = ["legacy systems", "accessibility audits", "open data"]
+
+
+@pytest.fixture
+def trial(weekly):
+    weekly.experiment = True
+    weekly.save()
+    return [MembershipFactory(programme=weekly, organisation=f"Org {n % 5}", role=ROLES[n % 2],
+                              happy_to_talk_about=TOPICS[n % 3], person=PersonFactory(full_name=f"Member {n}"))
+            for n in range(12)]
+
+
+def test_the_draw_splits_the_members_in_two_balanced_halves_recorded_on_their_seats(weekly, trial):
+    rnd = drawn_round(weekly)
+    seats = list(Seat.objects.filter(group__round=rnd).select_related("group"))
+    assert Counter(s.arm for s in seats) == {"random": 6, "similar": 6}
+    # Each group is within one arm, and the split is the one the round's seed gives.
+    assert all(len({s.arm for s in seats if s.group_id == g}) == 1 for g in {s.group_id for s in seats})
+    assert {s.membership_id: s.arm for s in seats} == experiment_arms([m.pk for m in trial], seed=rnd.seed)
+    similar = [s for s in seats if s.arm == "similar"]
+    assert all("in common" in s.group.explanation for s in similar)
+
+
+def test_without_the_experiment_nobody_has_an_arm(weekly, members):
+    rnd = drawn_round(weekly)
+    assert set(Seat.objects.filter(group__round=rnd).values_list("arm", flat=True)) == {""}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=10**6), min_size=0, max_size=200, unique=True), st.text(max_size=8))
+def test_the_split_is_reproducible_from_the_seed_and_balanced(ids, seed):
+    arms = experiment_arms(ids, seed=seed)
+    assert arms == experiment_arms(list(reversed(ids)), seed=seed)  # the order given does not matter
+    counts = Counter(arms.values())
+    assert abs(counts["random"] - counts["similar"]) <= 1 and set(arms) == set(ids)
+
+
+def test_different_seeds_split_differently():
+    ids = list(range(100))
+    assert experiment_arms(ids, seed="a") != experiment_arms(ids, seed="b")
+
+
+def test_members_are_told_an_experiment_runs_and_their_arm_only_once_the_round_closes(client, weekly, trial):
+    from django.urls import reverse  # noqa: PLC0415  (only the page tests need these)
+
+    from unmentoring.notifications.models import Message  # noqa: PLC0415
+    from unmentoring.notifications.services import message_render  # noqa: PLC0415
+    from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record  # noqa: PLC0415
+    from unmentoring.rounds.services.lifecycle import rounds_advance  # noqa: PLC0415
+
+    assert 'data-testid="experiment-notice"' in client.get(weekly.get_absolute_url()).content.decode()
+    rnd = drawn_round(weekly)
+    seat = Seat.objects.filter(group__round=rnd, arm="similar").select_related("membership__person").first()
+    intro = message_render(Message.objects.get(template="intro", idempotency_key=f"intro:{seat.pk}"))
+    assert "part of an experiment" in intro.body_text and "in common:" not in intro.body_text  # the arm stays secret
+    client.force_login(seat.membership.person)
+    page = client.get(rnd.get_absolute_url()).content.decode()
+    assert "you will see how you were matched when it closes" in page and 'data-testid="my-arm"' not in page
+    for s in Seat.objects.filter(group__round=rnd).order_by("pk"):
+        checkin_record(seat_id=s.pk, answer=CheckInAnswer(met="yes", challenge=4 if s.arm == "similar" else 2))
+    rounds_advance(now=rnd.close_at)
+    round_up = message_render(Message.objects.get(template="round_up", person=seat.membership.person))
+    assert "In this round's experiment you were matched by what you have in common." in round_up.body_text
+    assert "you were matched by what you have in common" in client.get(rnd.get_absolute_url()).content.decode()
+    organiser = PersonFactory()
+    weekly.organisers.add(organiser)
+    client.force_login(organiser)
+    insights = client.get(reverse("console:insights", args=[weekly.slug])).content.decode()
+    assert 'data-testid="insights-experiment"' in insights
+    assert "said their thinking was challenged more than members matched at random: +2.00 points" in insights
