@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unmentoring.insights.figures import (
+    Joining,
     Meeting,
     arm_comparison,
     challenge_interval,
@@ -102,13 +103,22 @@ def test_the_interval_always_lies_on_the_scale_and_around_the_mean(answers, seed
 
 
 def test_growth_per_month_by_hand():
-    people = [(date(2026, 9, 3), None), (date(2026, 9, 30), date(2026, 11, 1)), (date(2026, 11, 15), None),
-              (date(2026, 11, 20), date(2026, 11, 25))]
+    people = [Joining(date(2026, 9, 3)), Joining(date(2026, 9, 30), left=date(2026, 11, 1)),
+              Joining(date(2026, 11, 15), paused=date(2026, 11, 20)),  # paused still
+              Joining(date(2026, 9, 10), paused=date(2026, 10, 2), resumed=date(2026, 10, 20)),  # paused and back within October
+              Joining(date(2026, 9, 12), paused=date(2026, 9, 20), resumed=date(2026, 9, 1)),  # an older resume
+              Joining(date(2026, 11, 20), left=date(2026, 11, 25))]
     months = growth(people, until=date(2026, 12, 1))
-    assert [(x.month, x.joined, x.left, x.members) for x in months] == [
-        (date(2026, 9, 1), 2, 0, 2), (date(2026, 10, 1), 0, 0, 2), (date(2026, 11, 1), 2, 2, 2),
-        (date(2026, 12, 1), 0, 0, 2)]
+    assert [(x.month, x.joined, x.left, x.members, x.paused, x.active) for x in months] == [
+        (date(2026, 9, 1), 4, 0, 4, 1, 3), (date(2026, 10, 1), 0, 0, 4, 1, 3), (date(2026, 11, 1), 2, 2, 4, 2, 2),
+        (date(2026, 12, 1), 0, 0, 4, 2, 2)]
     assert growth([], until=date(2026, 12, 1)) == []
+
+
+def test_an_erased_members_seats_are_people_in_their_round_but_not_members_across_rounds():
+    rows = [m(1, 1, "P0001", "A", "yes"), m(1, 1, "X0001", "B"), m(2, 1, "P0001", "A", "yes"), m(2, 1, "X0002", "B")]
+    assert [f.people for f in round_figures(rows)] == [2, 2]
+    assert share_who_met_another_organisation(rows) == (1, 1)
 
 
 def _arm_rows(random_scores, similar_scores, *, met_random=None):

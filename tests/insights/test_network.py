@@ -16,6 +16,7 @@ from unmentoring.insights.network import (
     layout,
     network,
     network_svg,
+    organisation_legend,
     organisation_links,
     organisation_network,
     organisations_svg,
@@ -136,3 +137,27 @@ def test_past_the_most_people_drawn_the_page_shows_organisations(client, weekly,
     page = client.get(reverse("console:network", args=[weekly.slug])).content.decode()
     assert "the map shows organisations, not people" in page and "Organisations connected in every round" in page
     assert "Pairs who met" in page and members[0].person.full_name not in page
+
+
+def test_in_a_trio_a_silent_pair_is_not_known_though_the_third_said_no():
+    rows = [m(1, 1, "A", "X", "no"), m(1, 1, "B", "Y"), m(1, 1, "C", "Z")]
+    edges = {(e.a, e.b): e.status for e in network(rows).edges}
+    assert edges == {("A", "B"): NOT_MET, ("A", "C"): NOT_MET, ("B", "C"): UNKNOWN}
+
+
+def test_an_erased_members_seats_are_not_nodes():
+    rows = [m(1, 1, "P0001", "X", "yes"), m(1, 1, "X0001", "Y"), m(1, 2, "P0002", "X"), m(1, 2, "P0003", "Y")]
+    net = network(rows)
+    assert set(net.people) == {"P0001", "P0002", "P0003"} and len(net.edges) == 1
+
+
+def test_the_organisations_key_matches_what_the_map_draws():
+    rows = [m(1, i, f"P{i}a", f"Org {i:02d}", "yes") for i in range(60)] + \
+           [m(1, i, f"P{i}b", "Big", "yes") for i in range(60)]
+    net, _links = organisation_network(rows)
+    key = organisation_legend(net)
+    assert len(key) == 40 and key[0].organisation == "Big" and any(e.organisation == OTHERS for e in key)
+    root = ET.fromstring(organisations_svg(net, title="t", description="d"))
+    drawn = {t.text.split(":")[0]: el.get("fill") for el in root.iter() if (t := el.find(f"{SVG}title")) is not None
+             and el.tag != f"{SVG}line" and el.get("fill")}
+    assert {e.organisation: e.colour for e in key} == drawn

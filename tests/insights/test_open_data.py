@@ -12,7 +12,7 @@ from tests.rounds.helpers import drawn_round
 from unmentoring.accounts.services import person_erase
 from unmentoring.insights.figures import Meeting, round_figures
 from unmentoring.insights.opendata import MEETINGS_HEADER, ROUNDS_HEADER, open_data
-from unmentoring.insights.selectors import meetings_of
+from unmentoring.insights.selectors import NAMED_LEARNING, meetings_of
 from unmentoring.rounds.models import Seat
 from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
 from unmentoring.rounds.services.lifecycle import rounds_advance
@@ -62,7 +62,9 @@ def test_the_files_carry_the_columns_the_issue_names_and_a_row_per_round_and_sea
     assert first["challenge_mean"] == "3.667" and float(first["challenge_ci_low"]) <= 3.667 <= float(first["challenge_ci_high"])
     assert first["drawn_on"] == "2027-01-12"
     assert {m["met"] for m in meetings} == {"yes", "no", "planned", ""}
-    assert [m["learning"] for m in meetings if m["learning"]] == ["Ask why, twice."]  # published only
+    # Published only; one published with a name is not quoted beside a pseudonym, which it would name.
+    assert [m["learning"] for m in meetings if m["learning"]] == [NAMED_LEARNING]
+    assert "Ask why, twice." not in files["meetings.csv"] and "Private thought." not in files["meetings.csv"]
 
 
 def test_no_name_email_phone_or_id_of_anyone_is_in_the_meetings(weekly, history):
@@ -108,6 +110,7 @@ def test_an_erased_member_stays_as_a_pseudonym_of_their_own_for_each_seat(weekly
     rows = meetings_of(weekly)
     assert len(rows) == len(before) == Seat.objects.count()  # their seats stay, for the statistics
     assert len({r.person for r in rows}) == len({r.person for r in before}) - 1 + seats
+    assert sum(1 for r in rows if r.person.startswith("X")) == seats
     assert [r.organisation for r in rows] == [r.organisation for r in before]
 
 
@@ -142,3 +145,12 @@ def test_the_command_writes_the_two_files_and_says_what_is_wrong(weekly, history
         call_command("export", "--programme", "weekly", "--open-data", "--out", str(afile))
     with pytest.raises(CommandError):
         call_command("export", "--programme", "nope", "--open-data", "--out", str(out))
+
+
+def test_an_anonymous_learning_is_quoted(weekly, history):
+    seat = Seat.objects.filter(group__round__number=2).order_by("pk").first()
+    checkin = seat.checkin
+    checkin.learned, checkin.publish = "Say no more often.", "anonymous"
+    checkin.save()
+    text = open_data(weekly, today=timezone.localdate())["meetings.csv"]
+    assert "Say no more often." in text

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import MembershipFactory, PersonFactory
 from tests.rounds.helpers import drawn_round
@@ -105,3 +106,52 @@ def test_the_insights_pages_take_the_same_queries_for_one_round_or_three(client,
         rounds_advance(now=rnd.close_at)
     assert weekly.rounds.filter(state="closed").count() >= 3
     assert [_queries(client, p) for p in paths] == before
+
+
+def test_a_single_answer_cannot_be_worked_out_by_subtraction_in_public(client, weekly, members):
+    _round_with_answers(weekly, [5, 5, 5, 5, 5, 1])  # six answers: the mean shows; the lone 1 would not
+    from unmentoring.insights.sections import sections  # noqa: PLC0415  (the page's own sections)
+    from unmentoring.insights.selectors import programme_insights  # noqa: PLC0415
+
+    found = {s.slug: s for s in sections(programme_insights(weekly, today=timezone.localdate()), public=True)}
+    row = found["challenge"].rows[0]
+    assert row[1] == 6 and row[2:7] == ["too few answers to show"] * 5 and row[7] == "4.33"
+    assert found["growth"].head == ["Month", "Members at the end"]  # joined and left would show by difference
+    console = {s.slug: s for s in sections(programme_insights(weekly, today=timezone.localdate()), public=False)}
+    assert console["challenge"].rows[0][2:7] == [1, 0, 0, 0, 5]
+    assert console["growth"].head == ["Month", "Joined", "Left", "Members at the end", "Active", "Paused"]
+
+
+def test_a_round_of_fewer_than_five_shows_nothing_but_its_number_in_public(client, weekly):
+    for n in range(4):
+        MembershipFactory(programme=weekly, organisation=f"Org {n}")
+    _round_with_answers(weekly, [5, 4])
+    from unmentoring.insights.sections import sections  # noqa: PLC0415  (the page's own sections)
+    from unmentoring.insights.selectors import programme_insights  # noqa: PLC0415
+
+    found = {s.slug: s for s in sections(programme_insights(weekly, today=timezone.localdate()), public=True)}
+    assert found["funnel"].rows[0] == ["Round 1"] + ["too few answers to show"] * 5
+    assert found["links"].rows[0] == ["Round 1", "too few answers to show", "too few answers to show"]
+
+
+def test_the_public_page_names_nobody_even_for_a_learning_published_with_a_name(client, weekly, members):
+    rnd = drawn_round(weekly)
+    seat = Seat.objects.filter(group__round=rnd).select_related("membership__person").order_by("pk").first()
+    checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="yes", challenge=4, learned="Prototype first.",
+                                                         publish="named", shared_url="https://blog.example.org/me"))
+    rounds_advance(now=rnd.close_at)
+    page = client.get(reverse("site:does-it-work", args=[weekly.slug])).content.decode()
+    assert "Prototype first." in page and "A member" in page
+    assert seat.membership.person.full_name not in page and "blog.example.org" not in page
+
+
+def test_the_public_page_is_worked_out_once_per_change_of_its_data(client, weekly, members):
+    rnd = _round_with_answers(weekly, [5, 4, 3, 4, 4])
+    path = reverse("site:does-it-work", args=[weekly.slug])
+    first = _queries(client, path)
+    assert _queries(client, path) < first  # the figures come from the cache
+    seat = Seat.objects.filter(group__round=rnd, checkin__isnull=True).first()
+    from unmentoring.rounds.models import CheckIn  # noqa: PLC0415  (only this test writes an answer after close)
+
+    CheckIn.objects.create(seat=seat, met="yes", challenge=1)
+    assert _queries(client, path) == first and "3.50" in client.get(path).content.decode()  # (5+4+3+4+4+1)/6

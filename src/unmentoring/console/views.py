@@ -66,6 +66,7 @@ from unmentoring.insights.network import (
     legend,
     network,
     network_svg,
+    organisation_legend,
     organisation_network,
     organisations_svg,
 )
@@ -435,7 +436,8 @@ def network_map(request, slug):
     query.pop("page", None)
     return render(request, "console/network.html", {
         "programme": found, "section": "insights", "form": form, "svg": svg, "page": page, "pairs": pairs,
-        "people": net.people, "aggregated": people > MOST_PEOPLE_DRAWN, "legend": legend(net.people),
+        "people": net.people, "aggregated": people > MOST_PEOPLE_DRAWN,
+        "legend": organisation_legend(net) if people > MOST_PEOPLE_DRAWN else legend(net.people),
         "edges": sum(r.met + r.not_met + r.unknown for r in rows) if people > MOST_PEOPLE_DRAWN else len(net.edges),
         "scope": scope, "query": query.urlencode(), "most_people": MOST_PEOPLE_DRAWN,
         "met_edges": sum(r.met for r in rows) if people > MOST_PEOPLE_DRAWN else sum(1 for e in net.edges if e.status == MET)})

@@ -1,8 +1,8 @@
 """Charts as server-side SVG: no script, readable without colour, each with a data table beside it on the page.
 
 Every chart is an ``<svg role="img">`` named by its own ``<title>`` and ``<desc>``; each bar or point has a
-``<title>`` too (its exact value on hover or by a screen reader's exploration), and the values are printed
-on the bars, so colour only groups what the legend already names in words.
+``<title>`` too (its exact value on hover). A screen reader reads the chart as one image, by its title and
+description, and the figures in the table beside it. Values are printed on bars wide enough to hold them.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ from datetime import date, timedelta
 from itertools import combinations
 
 BOOTSTRAP_RESAMPLES = 2000
+# An erased member's seats each carry their own pseudonym starting with this (nothing links them): they count
+# as people in their round, but not as members across rounds.
+ERASED = "X"
 FEWEST_FOR_AN_INTERVAL = 2
 SCALE = (1, 2, 3, 4, 5)
 
@@ -163,13 +166,15 @@ def round_figures(meetings: list[Meeting], *, seed: int | str = 0) -> list[Round
 
 
 def share_who_met_another_organisation(meetings: list[Meeting]) -> tuple[int, int]:
-    """(members who met someone from another organisation, members ever grouped): "met" as a group met."""
+    """(members who met someone from another organisation, members ever grouped): "met" as a group met;
+    erased members left out of both, as their seats cannot be linked."""
     met = groups_that_met(meetings)
     organisations: dict[tuple[int, int], set[str]] = defaultdict(set)
     for m in meetings:
         organisations[(m.round, m.group)].add(organisation_key(m.organisation))
-    everyone = {m.person for m in meetings}
-    bridged = {m.person for m in meetings
+    known = [m for m in meetings if not m.person.startswith(ERASED)]
+    everyone = {m.person for m in known}
+    bridged = {m.person for m in known
                if (m.round, m.group) in met and organisations[(m.round, m.group)] - {organisation_key(m.organisation)}}
     return len(bridged), len(everyone)
 
@@ -180,22 +185,38 @@ class Month:
     joined: int
     left: int
     members: int  # in the programme at the month's end: joined by then and not left
+    paused: int  # of those, paused at the month's end
+    active: int  # members less paused
 
 
-def growth(memberships: list[tuple[date, date | None]], *, until: date) -> list[Month]:
-    """Per month from the first joining to ``until``: who joined, who left, and how many were members at its
-    end. ``memberships`` are (joined, left or None) days."""
+@dataclass(frozen=True)
+class Joining:
+    """One membership's days: joined (confirmed), left, and its latest pause's start and end, if any."""
+
+    joined: date
+    left: date | None = None
+    paused: date | None = None
+    resumed: date | None = None
+
+
+def growth(memberships: list[Joining], *, until: date) -> list[Month]:
+    """Per month from the first joining to ``until``: who joined, who left, members at its end, and of those
+    how many were paused and how many active. A membership's latest pause is known (its start and, once
+    over, its end); earlier pauses are not kept, so a month long past can count fewer paused than it had."""
     if not memberships:
         return []
-    first = min(joined for joined, _ in memberships)
+    first = min(m.joined for m in memberships)
     month, months = first.replace(day=1), []
     while month <= until:
         following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        members = [m for m in memberships if m.joined < following and (m.left is None or m.left >= following)]
+        paused = sum(1 for m in members if m.paused is not None and m.paused < following
+                     and (m.resumed is None or m.resumed < m.paused or m.resumed >= following))
         months.append(Month(
             month=month,
-            joined=sum(1 for joined, _ in memberships if month <= joined < following),
-            left=sum(1 for _, left in memberships if left is not None and month <= left < following),
-            members=sum(1 for joined, left in memberships if joined < following and (left is None or left >= following)),
+            joined=sum(1 for m in memberships if month <= m.joined < following),
+            left=sum(1 for m in memberships if m.left is not None and month <= m.left < following),
+            members=len(members), paused=paused, active=len(members) - paused,
         ))
         month = following
     return months

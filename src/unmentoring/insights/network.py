@@ -18,7 +18,7 @@ from itertools import combinations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from unmentoring.insights.figures import Meeting, groups_that_met, organisation_key
+from unmentoring.insights.figures import ERASED, Meeting, groups_that_met, organisation_key
 
 MOST_PEOPLE_DRAWN = 2000
 MOST_CLUSTERS_LABELLED = 40
@@ -48,10 +48,11 @@ class Network:
 
 def network(meetings: list[Meeting], *, round_number: int | None = None) -> Network:
     """The pairs who shared a group (in one round, or all): met if any of their groups met, did not meet if
-    someone in each of their groups said no and nobody said yes, else not known."""
-    rows = [m for m in meetings if round_number is None or m.round == round_number]
-    met = groups_that_met(rows)
-    said_no = {(m.round, m.group) for m in rows if m.met == "no"}
+    one of the two said no each time (and nobody said yes), else not known. An erased member's seats are left
+    out: they cannot be linked to a person."""
+    rows = [m for m in meetings if (round_number is None or m.round == round_number) and not m.person.startswith(ERASED)]
+    met = groups_that_met([m for m in meetings if round_number is None or m.round == round_number])
+    said_no = {(m.round, m.group, m.person) for m in rows if m.met == "no"}
     groups: dict[tuple[int, int], list[str]] = defaultdict(list)
     people: dict[str, str] = {}
     for m in rows:
@@ -65,7 +66,7 @@ def network(meetings: list[Meeting], *, round_number: int | None = None) -> Netw
     for (a, b), keys in sorted(pairs.items()):
         if any(k in met for k in keys):
             status = MET
-        elif all(k in said_no for k in keys):
+        elif all((*k, a) in said_no or (*k, b) in said_no for k in keys):  # one of the two said so, each time
             status = NOT_MET
         else:
             status = UNKNOWN
@@ -210,11 +211,20 @@ def organisation_links(net: Network) -> list[OrganisationLink]:
     return [OrganisationLink(a, b, *c) for (a, b), c in sorted(counts.items())]
 
 
+def organisation_legend(net: Network) -> list[Legend]:
+    """The organisations' map's key: one entry per organisation drawn ("Other organisations" among them)."""
+    sizes: dict[str, int] = defaultdict(int)
+    for name in _organisation_of(net).values():
+        sizes[name] += 1
+    return [Legend(name, COLOURS[i % len(COLOURS)], SHAPES[i % len(SHAPES)], members)
+            for i, (name, members) in enumerate(sorted(sizes.items(), key=lambda item: (-item[1], item[0])))]
+
+
 def organisation_network(meetings: list[Meeting], *, round_number: int | None = None) -> tuple[Network, list[OrganisationLink]]:
     """For a programme too big to draw person by person: its members (for the key) and the pairings summed
     per pair of organisations, without building every pair of people. A pairing is two members in one group
     of one round: met if the group met, did not meet if someone in it said no and nobody yes, else not known."""
-    rows = [m for m in meetings if round_number is None or m.round == round_number]
+    rows = [m for m in meetings if (round_number is None or m.round == round_number) and not m.person.startswith(ERASED)]
     people: dict[str, str] = {}
     groups: dict[tuple[int, int], list[str]] = defaultdict(list)
     status_of: dict[tuple[int, int], int] = {}
@@ -241,12 +251,7 @@ def organisations_svg(net: Network, *, title: str, description: str,
                       links: list[OrganisationLink] | None = None) -> SafeString:
     """A node per organisation (its area by its members), a line per pair of organisations whose members
     were grouped: solid and wider the more pairs met, dashed when none did."""
-    organisation = _organisation_of(net)
-    sizes: dict[str, int] = defaultdict(int)
-    for name in organisation.values():
-        sizes[name] += 1
-    entries = [Legend(name, COLOURS[i % len(COLOURS)], SHAPES[i % len(SHAPES)], members)
-               for i, (name, members) in enumerate(sorted(sizes.items(), key=lambda item: (-item[1], item[0])))]
+    entries = organisation_legend(net)
     count = max(len(entries), 1)
     radius = 300
     centre = {e.organisation: (radius * math.cos(2 * math.pi * i / count), radius * math.sin(2 * math.pi * i / count))

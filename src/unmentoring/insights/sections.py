@@ -1,6 +1,13 @@
 """The insights pages' sections: for each figure, its chart, the table beside it (also its CSV download), and
-the definition it uses. The console shows every number; the public page hides any figure based on fewer
-than five people (statistical disclosure control), saying so."""
+the definition it uses. The console shows every number. The public page applies statistical disclosure
+control, saying "too few answers to show" for what it hides:
+
+- a round of fewer than five people shows nothing but its number;
+- a count of people from one to four is hidden;
+- the spread of "challenged my thinking" answers is shown only if every point's count is 0 or at least five
+  (one hidden point could be found by subtraction from the total), and a mean needs five answers;
+- growth shows only the members at each month's end (joined and left could be worked out from the change).
+"""
 
 from __future__ import annotations
 
@@ -36,6 +43,7 @@ class Section:
     head: list[str]
     rows: list[list]
     summary: str = ""
+    empty: str = "Nothing to show yet: no round has been drawn."
 
 
 def _count(value: int, *, public: bool):
@@ -87,21 +95,33 @@ def _experiment(comparison: ArmComparison, *, public: bool) -> Section:
 
 
 def _growth(insights: ProgrammeInsights, *, public: bool) -> Section:
-    months = insights.months[-12:]
-    rows = [[f"{m.month:%B %Y}", _count(m.joined, public=public), _count(m.left, public=public),
-             _count(m.members, public=public)] for m in months]
+    months = insights.months
+    if public:
+        rows = [[f"{m.month:%B %Y}", _count(m.members, public=True)] for m in months]
+        names = ["Members at the end"]
+    else:
+        rows = [[f"{m.month:%B %Y}", m.joined, m.left, m.members, m.active, m.paused] for m in months]
+        names = ["Joined", "Left", "Members at the end", "Active", "Paused"]
+    shown = rows[-12:]
     chart = bar_chart(chart_id="growth", title="Members each month",
-                      description="Bars per month: people who joined, people who left, and members at the month's end.",
-                      labels=[f"{m.month:%b %y}" for m in months],
-                      series=[Series(name, [_chartable(r[i]) for r in rows])
-                              for i, name in ((1, "Joined"), (2, "Left"), (3, "Members at the end"))]) if rows else None
+                      description="Bars per month (the last twelve): " + ", ".join(n.lower() for n in names) + ".",
+                      labels=[f"{m.month:%b %y}" for m in months[-12:]],
+                      series=[Series(name, [_chartable(r[i + 1]) for r in shown]) for i, name in enumerate(names)]
+                      ) if rows else None
     return Section("growth", "Growth", "Members are people who have confirmed and not left, at the end of each "
-                   "month (the last twelve months).", chart, ["Month", "Joined", "Left", "Members at the end"], rows)
+                   "month; active members are those not paused then. The chart shows the last twelve months.",
+                   chart, ["Month", *names], rows, empty="Nobody has joined yet.")
+
+
+def _small(f: RoundFigures, *, public: bool) -> bool:
+    """A round too small to say anything about in public."""
+    return public and f.people < FEWEST_SHOWN
 
 
 def _funnel(rounds: list[RoundFigures], labels, *, public: bool) -> Section:
-    rows = [[f"Round {f.round}", *(_count(v, public=public)
-                                   for v in (f.people, f.groups, f.met_groups, f.checked_in, f.published))]
+    rows = [[f"Round {f.round}", *([HIDDEN] * 5 if _small(f, public=public) else
+                                   (f.people, f.groups, f.met_groups, _count(f.checked_in, public=public),
+                                    _count(f.published, public=public)))]
             for f in rounds]
     names = ["People matched", "Groups", "Groups that met", "People who checked in", "Learnings published"]
     chart = bar_chart(chart_id="funnel", title="From matches to learnings, per round",
@@ -116,7 +136,7 @@ def _challenge(rounds: list[RoundFigures], labels, *, public: bool) -> Section:
     rows, points = [], []
     for f in rounds:
         n, interval = len(f.challenge), f.challenge_interval
-        if public and 0 < n < FEWEST_SHOWN:
+        if _small(f, public=public) or (public and 0 < n < FEWEST_SHOWN):
             rows.append([f"Round {f.round}", *([HIDDEN] * (len(SCALE) + 3))])
             points.append(None)
         elif not n:
@@ -125,7 +145,8 @@ def _challenge(rounds: list[RoundFigures], labels, *, public: bool) -> Section:
         else:
             counts = [sum(1 for a in f.challenge if a == point) for point in SCALE]
             span = f"{interval.low:.2f} to {interval.high:.2f}" if interval.low is not None else "needs two answers"
-            rows.append([f"Round {f.round}", n, *(_count(c, public=public) for c in counts), f"{interval.mean:.2f}", span])
+            spread = ([HIDDEN] * len(SCALE) if public and any(0 < c < FEWEST_SHOWN for c in counts) else counts)
+            rows.append([f"Round {f.round}", n, *spread, f"{interval.mean:.2f}", span])
             points.append((interval.mean, interval.low, interval.high))
     chart = interval_chart(chart_id="challenge", title="Did it challenge your thinking? Mean per round",
                            description="Per round, the mean answer from 1 (not at all) to 5 (completely) of members "
@@ -137,7 +158,9 @@ def _challenge(rounds: list[RoundFigures], labels, *, public: bool) -> Section:
 
 def _reasons(rounds: list[RoundFigures], labels, *, public: bool) -> Section:
     keys = [k for k in REASONS if any(f.not_met_reasons.get(k) for f in rounds)]
-    rows = [[f"Round {f.round}", *(_count(f.not_met_reasons.get(k, 0), public=public) for k in keys)] for f in rounds]
+    rows = [[f"Round {f.round}", *([HIDDEN] * len(keys) if _small(f, public=public) else
+                                   (_count(f.not_met_reasons.get(k, 0), public=public) for k in keys))]
+            for f in rounds]
     chart = bar_chart(chart_id="reasons", title="Why people did not meet, per round",
                       description="Per round, how many members who did not meet gave each reason.",
                       labels=labels, series=[Series(REASONS[k], [_chartable(r[i + 1]) for r in rows])
@@ -147,7 +170,8 @@ def _reasons(rounds: list[RoundFigures], labels, *, public: bool) -> Section:
 
 
 def _bridging(insights: ProgrammeInsights, labels, *, public: bool) -> Section:
-    rows = [[f"Round {f.round}", _count(f.new_org_links, public=public), _count(f.org_links_so_far, public=public)]
+    # Links join organisations, not people; a small round still shows nothing in public.
+    rows = [[f"Round {f.round}", *([HIDDEN, HIDDEN] if _small(f, public=public) else (f.new_org_links, f.org_links_so_far))]
             for f in insights.rounds]
     chart = bar_chart(chart_id="links", title="Organisation links made, per round",
                       description="Per round, new links between organisations, and links made so far.",

@@ -7,13 +7,16 @@ pseudonym of their own, as nothing links them any more.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 
 from unmentoring.insights.figures import (
+    ERASED,
     ArmComparison,
+    Joining,
     Meeting,
     Month,
     RoundFigures,
@@ -25,6 +28,8 @@ from unmentoring.insights.figures import (
 from unmentoring.programmes.models import Programme
 from unmentoring.rounds.enums import Publish, RematchOutcome, RoundState
 from unmentoring.rounds.models import Round, Seat
+
+NAMED_LEARNING = "(published with the member's name: read it in the learning feed)"
 
 
 def meetings_of(programme: Programme) -> list[Meeting]:
@@ -45,15 +50,22 @@ def meetings_and_names(programme: Programme) -> tuple[list[Meeting], dict[str, s
                      "checkin__not_met_reason", "checkin__challenge", "checkin__learned", "checkin__publish",
                      "checkin__hidden_at", "membership__person__full_name", "arm")
     )
-    pseudonyms: dict[object, str] = {}
+    pseudonyms: dict[int, str] = {}
     names: dict[str, str] = {}
+    erased = 0
     meetings = []
-    for (pk, membership_id, organisation, number, group, met, reason, challenge, learned, publish, hidden,
+    for (_pk, membership_id, organisation, number, group, met, reason, challenge, learned, publish, hidden,
          full_name, arm) in seats:
-        key = membership_id if membership_id is not None else ("erased", pk)
-        person = pseudonyms.setdefault(key, f"P{len(pseudonyms) + 1:04d}")
+        if membership_id is None:
+            erased += 1
+            person = f"{ERASED}{erased:04d}"
+        else:
+            person = pseudonyms.setdefault(membership_id, f"P{len(pseudonyms) + 1:04d}")
         names[person] = full_name or "A deleted account"
         published = bool(learned) and publish in (Publish.NAMED, Publish.ANONYMOUS) and hidden is None
+        if published and publish == Publish.NAMED:
+            # Its text is public beside the member's name: here, beside their pseudonym, it would name them.
+            learned = NAMED_LEARNING
         meetings.append(Meeting(round=number, group=group, person=person, organisation=organisation, met=met or "",
                                 not_met_reason=reason or "", challenge=challenge, learning=learned if published else "",
                                 arm=arm))
@@ -89,9 +101,22 @@ def programme_insights(programme: Programme, *, today: date) -> ProgrammeInsight
                                                org_links_so_far=max([f.org_links_so_far for f in figures if f.round < n],
                                                                     default=0))
                                   for n in days if n not in present)], key=lambda f: f.round)
-    joined = [(confirmed.astimezone(programme.tz).date(), left.astimezone(programme.tz).date() if left else None)
-              for confirmed, left in programme.memberships.filter(confirmed_at__isnull=False)
-              .values_list("confirmed_at", "left_at")]
+    def day(moment):
+        return moment.astimezone(programme.tz).date() if moment else None
+
+    joined = [Joining(day(confirmed), day(left), day(paused), day(resumed))
+              for confirmed, left, paused, resumed in programme.memberships.filter(confirmed_at__isnull=False)
+              .values_list("confirmed_at", "left_at", "paused_at", "resumed_at")]
     return ProgrammeInsights(rounds=figures, drawn_on=days, months=growth(joined, until=today),
                              bridged=share_who_met_another_organisation(meetings), meetings=meetings,
                              experiment=arm_comparison(meetings, seed=programme.pk))
+
+
+def insights_version(programme: Programme) -> str:
+    """A fingerprint of everything the insights read (two queries): it changes when a seat, a check-in, a
+    round or a membership does, so a cached page is never stale."""
+    seats = (Seat.objects.filter(group__round__programme=programme)
+             .aggregate(n=Count("pk"), answered=Max("checkin__updated_at"), drawn=Max("group__round__drawn_at"),
+                        moved=Count("pk", filter=Q(rematch_outcome=RematchOutcome.REGROUPED))))
+    members = programme.memberships.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    return hashlib.sha256("|".join(str(v) for v in (*seats.values(), *members.values())).encode()).hexdigest()[:32]

@@ -137,6 +137,8 @@ class Membership(models.Model):
     pause_reason = models.CharField(max_length=20, choices=PauseReason.choices, blank=True)
     # When the last pause ended: only rounds after it count towards being paused for silence.
     resumed_at = models.DateTimeField(null=True, blank=True)
+    # When the latest pause began (kept after it ends, with resumed_at, for the insights' growth figures).
+    paused_at = models.DateTimeField(null=True, blank=True)
     paused_until = models.DateField(null=True, blank=True)
     rules_agreed_at = models.DateTimeField()
     sharing_agreed_at = models.DateTimeField()

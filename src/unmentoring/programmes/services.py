@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -169,6 +169,7 @@ def membership_pause(*, membership: Membership, until: date, reason: str, today:
     if reason not in PauseReason.values:
         raise ValueError(f"Unknown pause reason {reason!r}")
     membership = _locked(membership)
+    today_given = today
     today = today or timezone.localdate(timezone=membership.programme.tz)
     _guard(membership, {MembershipStatus.ACTIVE, MembershipStatus.PAUSED}, "pause")
     if membership.pause_reason == PauseReason.ORGANISERS and reason != PauseReason.ORGANISERS:
@@ -176,10 +177,13 @@ def membership_pause(*, membership: Membership, until: date, reason: str, today:
                                                          until=f"{membership.paused_until:%-d %B %Y}"))
     if until <= today:
         raise ApplicationError("Pause until must be in the future")
+    if membership.status != MembershipStatus.PAUSED:  # a new pause, not a moved one
+        membership.paused_at = timezone.now() if today_given is None else \
+            datetime.combine(today_given, time(), tzinfo=membership.programme.tz)
     membership.status = MembershipStatus.PAUSED
     membership.paused_until = until
     membership.pause_reason = reason
-    membership.save(update_fields=["status", "paused_until", "pause_reason", "updated_at"])
+    membership.save(update_fields=["status", "paused_until", "pause_reason", "paused_at", "updated_at"])
     return membership
 
 

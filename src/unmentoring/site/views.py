@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from unmentoring.accounts.selectors import blocks_made
 from unmentoring.insights.sections import sections
-from unmentoring.insights.selectors import programme_insights
+from unmentoring.insights.selectors import insights_version, programme_insights
 from unmentoring.programmes.selectors import memberships_of, organises, programme_get, programmes_listed
 from unmentoring.rounds.enums import RoundState
 from unmentoring.rounds.selectors import latest_rounds_of, learnings_published, people_grouped_with, rounds_of, seats_of
@@ -46,9 +47,15 @@ def does_it_work(request, slug):
     programme = programme_get(slug=slug)
     if not programme.insights_public:
         raise Http404("This programme does not publish its figures.")
-    figures = programme_insights(programme, today=timezone.localdate(timezone=programme.tz))
+    today = timezone.localdate(timezone=programme.tz)
+    # Anyone can open it, so its arithmetic is done once per change of the data, not once per visit.
+    key = f"does-it-work:{programme.pk}:{today}:{insights_version(programme)}"
+    found = cache.get(key)
+    if found is None:
+        found = sections(programme_insights(programme, today=today), public=True)
+        cache.set(key, found, timeout=3600)
     return render(request, "site/does_it_work.html", {
-        "programme": programme, "sections": sections(figures, public=True),
+        "programme": programme, "sections": found,
         "latest_learnings": learnings_published(programme=programme)[:LATEST_LEARNINGS],
     })
 
