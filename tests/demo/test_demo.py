@@ -58,4 +58,5 @@ def test_the_demo_has_the_history_the_insights_need(client):
     assert sum(1 for m in insights.months if m.joined) >= 4  # people joined in waves, over months
     assert sum(m.left for m in insights.months) >= 2
     assert closed[-1].org_links_so_far > closed[0].new_org_links
+    assert insights.experiment is not None and insights.experiment.similar.challenge  # the later rounds ran it
     assert client.get(f"/programmes/{programme.slug}/does-it-work/").status_code == 200

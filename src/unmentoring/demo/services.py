@@ -126,13 +126,16 @@ def _past_rounds(programme: Programme, *, waves: list[list[str]], rng: random.Ra
     """Finished monthly rounds, run through the real lifecycle at past moments, with made-up check-ins.
 
     Before each round a wave of people joins (the first wave is the biggest); after the third round two
-    members leave. Each group met, planned to or did not (with a reason), a little more often as the months
+    members leave; from halfway the programme runs the experiment (random against similar). Each group met, planned to or did not (with a reason), a little more often as the months
     go by; about four in five members answered, with a spread of challenge scores and learnings, some
     published with a name, some without. Their emails are not kept: the demo's sent-mail page starts empty.
     """
     moment = now - timedelta(days=31 * rounds + 10)
     joined: list[Membership] = []
     for number in range(rounds):
+        if number == rounds // 2:  # halfway, the organisers start testing the assumption
+            Programme.objects.filter(pk=programme.pk).update(experiment=True)
+            programme.refresh_from_db()
         rnd = round_schedule_next(programme=programme, now=moment)
         if number < len(waves):
             joined += _join(programme, waves[number], first_index=len(joined), rng=rng,
