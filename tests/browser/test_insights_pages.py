@@ -33,7 +33,7 @@ def _history(programme, rounds=3):
 def test_the_insights_pages_are_accessible_and_show_the_rounds(page, settings, live_server):
     settings.DEMO_MODE = True
     settings.SITE_URL = live_server.url
-    programme = ProgrammeFactory(name="LocalGov Coffee", slug="coffee")
+    programme = ProgrammeFactory(name="LocalGov Coffee", slug="coffee", experiment=True)
     organiser = PersonFactory(full_name="Olu Organiser")
     programme.organisers.add(organiser)
     for n in range(14):
@@ -44,7 +44,8 @@ def test_the_insights_pages_are_accessible_and_show_the_rounds(page, settings, l
     page.get_by_test_id("sign-in-button").click()
     assert page.title().startswith("Insights: LocalGov Coffee")
     assert page.get_by_test_id("insights-funnel-table").locator("tbody tr").count() == 3
-    assert page.locator("svg.app-chart").count() >= 4
+    assert page.locator("svg.app-chart").count() >= 5
+    assert page.get_by_test_id("insights-experiment").is_visible()
     assert_accessible(page)
     assert page.console_errors == []
     screenshot(page, f"insights-console-{'js' if page.javascript_enabled else 'no-js'}")
