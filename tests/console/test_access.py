@@ -50,6 +50,7 @@ def _pages(world):
             ("get", reverse("console:insights", args=[slug]), {}),
             ("get", reverse("console:insights-csv", args=[slug, "funnel"]), {}),
             ("get", reverse("console:network", args=[slug]), {}),
+            ("get", reverse("console:network-csv", args=[slug]), {}),
             ("get", reverse("console:open-data", args=[slug, "meetings"]), {}),
             ("get", reverse("console:round", args=[slug, 1]), {}),
             ("post", reverse("console:round-preview", args=[slug, 1]), {}),

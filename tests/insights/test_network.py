@@ -161,3 +161,42 @@ def test_the_organisations_key_matches_what_the_map_draws():
     drawn = {t.text.split(":")[0]: el.get("fill") for el in root.iter() if (t := el.find(f"{SVG}title")) is not None
              and el.tag != f"{SVG}line" and el.get("fill")}
     assert {e.organisation: e.colour for e in key} == drawn
+
+
+@pytest.mark.django_db
+def test_the_network_csv_lists_every_pair_for_the_organisers(client, weekly, members, organiser):
+    import csv  # noqa: PLC0415  (only this test reads a CSV)
+    import io  # noqa: PLC0415
+
+    drawn_round(weekly)
+    path = reverse("console:network-csv", args=[weekly.slug])
+    rows = list(csv.reader(io.StringIO(client.get(path).content.decode().lstrip("\ufeff"))))
+    assert rows[0] == ["member", "organisation", "member", "organisation", "rounds", "outcome"] and len(rows) == 5
+    assert {r[5] for r in rows[1:]} == {"not known"}
+    assert client.get(path, {"round": "1"}).status_code == 200 and client.get(path, {"round": "9"}).status_code == 404
+    client.logout()
+    assert client.get(path).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_network_page_takes_the_same_queries_for_few_pairs_or_many(client, weekly, members, organiser):
+    from django.db import connection  # noqa: PLC0415  (only this test counts queries)
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    from tests.factories import MembershipFactory  # noqa: PLC0415
+    from unmentoring.rounds.services.lifecycle import rounds_advance  # noqa: PLC0415
+
+    rnd = drawn_round(weekly)
+    path = reverse("console:network", args=[weekly.slug])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(30):
+        MembershipFactory(programme=weekly, organisation=f"Org {n % 7}")
+    rounds_advance(now=rnd.close_at)
+    rounds_advance(now=weekly.rounds.get(number=2).draw_at)
+    assert queries() == before

@@ -31,6 +31,7 @@ urlpatterns = [
     path("console/programmes/<slug:slug>/announce/", views.announce, name="announce"),
     path("console/programmes/<slug:slug>/insights/", views.insights, name="insights"),
     path("console/programmes/<slug:slug>/insights/network/", views.network_map, name="network"),
+    path("console/programmes/<slug:slug>/insights/network.csv", views.network_csv, name="network-csv"),
     path("console/programmes/<slug:slug>/insights/<slug:section>.csv", views.insights_csv, name="insights-csv"),
     path("console/programmes/<slug:slug>/open-data/<slug:name>.csv", views.open_data_download, name="open-data"),
     path("console/programmes/<slug:slug>/export/", views.exports, name="exports"),

@@ -443,6 +443,23 @@ def network_map(request, slug):
         "met_edges": sum(r.met for r in rows) if people > MOST_PEOPLE_DRAWN else sum(1 for e in net.edges if e.status == MET)})
 
 
+@login_required
+def network_csv(request, slug):
+    """The network map's table as CSV: every pair grouped together (in ?round=N, or all rounds)."""
+    found = programme_organised(person=request.user, slug=slug)
+    meetings, names = meetings_and_names(found)
+    form = NetworkFilterForm(request.GET, rounds=sorted({m.round for m in meetings}))
+    if not form.is_valid():
+        raise Http404("No such round.")
+    chosen = form.cleaned_data["round"]
+    net = network(meetings, round_number=chosen)
+    rows = [[names[e.a], net.people[e.a], names[e.b], net.people[e.b], " ".join(str(n) for n in e.rounds), e.status]
+            for e in net.edges]
+    suffix = f"-round-{chosen}" if chosen else ""
+    return _csv_download(csv_text(["member", "organisation", "member", "organisation", "rounds", "outcome"], rows),
+                         f"{found.slug}-network{suffix}.csv")
+
+
 def _csv_download(text: str, filename: str) -> HttpResponse:
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
