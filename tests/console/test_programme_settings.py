@@ -72,3 +72,13 @@ def test_a_rejected_change_of_web_address_leaves_the_pages_links_on_the_saved_on
     page = client.post(reverse("console:programme-settings", args=[weekly.slug]),
                        {**GOOD, "slug": "Not valid!", "action": "save"}).content.decode()
     assert f'href="/console/programmes/{weekly.slug}/members/"' in page and "/console/programmes/Not valid!/" not in page
+
+
+def test_paragraphs_typed_in_a_browser_stay_paragraphs(client, organiser):
+    text = "A randomised coffee trial.\r\n\r\nEach month you meet someone new."
+    assert client.post(reverse("console:programme-new"), {**GOOD, "description": text, "action": "save"}).status_code == 302
+    created = Programme.objects.get(slug="nhs-radicals")
+    assert created.description == "A randomised coffee trial.\n\nEach month you meet someone new."
+    assert created.description_paragraphs == ["A randomised coffee trial.", "Each month you meet someone new."]
+    created.description = text  # already stored with CRLF, before this was fixed
+    assert created.description_paragraphs == ["A randomised coffee trial.", "Each month you meet someone new."]

@@ -14,6 +14,7 @@ from unmentoring.insights.network import (
     OTHERS,
     UNKNOWN,
     layout,
+    legend,
     network,
     network_svg,
     organisation_legend,
@@ -200,3 +201,11 @@ def test_the_network_page_takes_the_same_queries_for_few_pairs_or_many(client, w
     rounds_advance(now=rnd.close_at)
     rounds_advance(now=weekly.rounds.get(number=2).draw_at)
     assert queries() == before
+
+
+def test_an_organisation_keeps_its_colour_and_shape_whichever_round_is_shown():
+    everyone = network(ROWS).people
+    whole = {e.organisation: (e.colour, e.shape) for e in legend(everyone)}
+    one_round = {e.organisation: (e.colour, e.shape) for e in legend(network(ROWS, round_number=2).people,
+                                                                     everyone=everyone)}
+    assert one_round and all(whole[name] == style for name, style in one_round.items())

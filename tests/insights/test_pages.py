@@ -155,3 +155,18 @@ def test_the_public_page_is_worked_out_once_per_change_of_its_data(client, weekl
 
     CheckIn.objects.create(seat=seat, met="yes", challenge=1)
     assert _queries(client, path) == first and "3.50" in client.get(path).content.decode()  # (5+4+3+4+4+1)/6
+
+
+def test_in_public_a_hidden_figure_is_drawn_as_hidden_and_the_bridging_share_gives_no_count(client, weekly, members):
+    rnd = drawn_round(weekly)
+    seats = list(Seat.objects.filter(group__round=rnd).order_by("group__number", "pk"))
+    for seat in seats[:2]:  # one group says no: 2 reasons, hidden in public
+        checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="no", not_met_reason="no_time"))
+    for seat in seats[2::2]:
+        checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="yes", challenge=3))
+    rounds_advance(now=rnd.close_at)
+    page = client.get(reverse("site:does-it-work", args=[weekly.slug])).content.decode()
+    reasons = page[page.index('data-testid="insights-reasons"'):page.index('data-testid="insights-links"')]
+    assert ">hidden<title>Round 1, Could not find a time: too few answers to show</title>" in reasons
+    assert "At least 75% of the members matched so far have met someone from another organisation." in page
+    assert "6 of the 8" not in page

@@ -11,6 +11,7 @@ WORDS = {
     "checkin.hide": ("Took a learning off the feed", None),
     "checkin.unhide": ("Put a learning back on the feed", None),
     "export.download": ("Downloaded an export", "Downloaded the {table} table as {format}"),
+    "export.open_data": ("Downloaded open data", "Downloaded the open data's {file}"),
     "import.history": ("Imported past pairings", "Imported {pairs} past pairs"),
     "import.people.send": ("Invited people from a spreadsheet", "Invited {invited} people from a spreadsheet"),
     "invite.send": ("Invited people", "Invited {invited} people"),

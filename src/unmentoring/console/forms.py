@@ -140,6 +140,9 @@ class ProgrammeForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("description", "rules_text", "prompts"):  # a browser sends CRLF: store what it means
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].replace("\r\n", "\n").replace("\r", "\n")
         for name, most in (("notice_days", 30), ("checkin_days", 60)):
             if cleaned.get(name) is not None and cleaned[name] > most:
                 self.add_error(name, f"{self._meta.labels[name]} must be {most} or fewer")

@@ -60,6 +60,7 @@ from unmentoring.core.errors import ApplicationError
 from unmentoring.core.services import audit_record
 from unmentoring.core.spreadsheets import csv_text
 from unmentoring.core.views import page_asked, whole_number
+from unmentoring.insights.figures import ERASED
 from unmentoring.insights.network import (
     MET,
     MOST_PEOPLE_DRAWN,
@@ -422,7 +423,8 @@ def network_map(request, slug):
                                             "shape, and a line joins two whose members were grouped.")
     else:
         net = network(meetings, round_number=chosen)
-        svg = network_svg(net, names=names, title=f"Who was grouped with whom in {scope}",
+        everyone = {m.person: m.organisation for m in reversed(meetings) if not m.person.startswith(ERASED)}
+        svg = network_svg(net, names=names, everyone=everyone, title=f"Who was grouped with whom in {scope}",
                           description=f"{people} members, each a shape in their organisation's colour, clustered by "
                                       f"organisation; {len(net.edges)} lines, one per pair grouped together: solid "
                                       "if they met, dashed if they did not, dotted if nobody said.")
@@ -437,7 +439,7 @@ def network_map(request, slug):
     return render(request, "console/network.html", {
         "programme": found, "section": "insights", "form": form, "svg": svg, "page": page, "pairs": pairs,
         "people": net.people, "aggregated": people > MOST_PEOPLE_DRAWN,
-        "legend": organisation_legend(net) if people > MOST_PEOPLE_DRAWN else legend(net.people),
+        "legend": organisation_legend(net) if people > MOST_PEOPLE_DRAWN else legend(net.people, everyone=everyone),
         "edges": sum(r.met + r.not_met + r.unknown for r in rows) if people > MOST_PEOPLE_DRAWN else len(net.edges),
         "scope": scope, "query": query.urlencode(), "most_people": MOST_PEOPLE_DRAWN,
         "met_edges": sum(r.met for r in rows) if people > MOST_PEOPLE_DRAWN else sum(1 for e in net.edges if e.status == MET)})
@@ -483,6 +485,8 @@ def open_data_download(request, slug, name):
     files = open_data(found, today=timezone.localdate(timezone=found.tz))
     if f"{name}.csv" not in files:
         raise Http404("No such file.")
+    audit_record(actor=request.user, action="export.open_data", subject=f"programme:{found.pk}",
+                 detail={"file": f"{name}.csv"}, programme=found)
     return _csv_download(files[f"{name}.csv"], f"{found.slug}-{name}.csv")
 
 

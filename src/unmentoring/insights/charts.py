@@ -18,10 +18,13 @@ COLOURS = ("#1d70b8", "#00703c", "#4c2c92", "#505a5f", "#d53880", "#b58840")
 FONT = 'font-family="Arial, sans-serif"'
 
 
+HIDDEN_MARK = "hidden"  # a value the page may not show: drawn as the word, never as no bar
+
+
 @dataclass(frozen=True)
 class Series:
     name: str
-    values: list[float | None]
+    values: list[float | str | None]  # a number, HIDDEN_MARK, or None for nothing
 
 
 def _nice_top(largest: float) -> tuple[float, float]:
@@ -51,7 +54,7 @@ def bar_chart(*, chart_id: str, title: str, description: str, labels: list[str],
     """Grouped bars, one group per label, one bar per series, each with its value printed above it."""
     left, right, top, bottom = 48, 12, 16, 64 + 20 * ((len(series) + 2) // 3)
     plot_w, plot_h = width - left - right, height - top - bottom
-    largest = max([v for s in series for v in s.values if v is not None] or [0])
+    largest = max([v for s in series for v in s.values if isinstance(v, (int, float))] or [0])
     axis_top, step = _nice_top(largest)
     body = []
     for i in range(int(round(axis_top / step)) + 1):
@@ -66,6 +69,12 @@ def bar_chart(*, chart_id: str, title: str, description: str, labels: list[str],
         for j, s in enumerate(series):
             value = s.values[i] if i < len(s.values) else None
             if value is None:
+                continue
+            if value == HIDDEN_MARK:
+                x = start + bar * j + bar / 2
+                body.append(f'<text x="{x:.1f}" y="{top + plot_h - 4:.1f}" text-anchor="end" font-size="11" '
+                            f'fill="#505a5f" transform="rotate(-90 {x:.1f} {top + plot_h - 4:.1f})">hidden'
+                            f'<title>{escape(label)}, {escape(s.name)}: too few answers to show</title></text>')
                 continue
             h = plot_h * value / axis_top
             x, y = start + bar * j, top + plot_h - h

@@ -37,8 +37,12 @@ class Meeting:
     met: str = ""  # "yes", "planned", "no", or "" when unanswered
     not_met_reason: str = ""
     challenge: int | None = None
-    learning: str = ""  # only when published
+    learning: str = ""  # only when published without a name (see ``published``)
     arm: str = ""  # in an experiment's draw: "random" or "similar"
+    # Published, with or without a name. The open data quotes only learnings published without one: beside a
+    # pseudonym, a named learning's text would name its member. Read from meetings.csv, a row is published
+    # when it has a learning.
+    published: bool = False
 
 
 def organisation_key(name: str) -> str:
@@ -155,7 +159,7 @@ def round_figures(meetings: list[Meeting], *, seed: int | str = 0) -> list[Round
             groups=len({m.group for m in rows}),
             met_groups=len({m.group for m in rows if (number, m.group) in met}),
             checked_in=sum(1 for m in rows if m.met),
-            published=sum(1 for m in rows if m.learning),
+            published=sum(1 for m in rows if m.published or m.learning),
             challenge=challenge,
             challenge_interval=challenge_interval(challenge, seed=f"{seed}:{number}"),
             not_met_reasons=dict(Counter(m.not_met_reason or "unsaid" for m in rows if m.met == "no")),

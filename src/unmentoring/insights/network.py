@@ -128,18 +128,26 @@ class Legend:
     members: int
 
 
-def legend(people: dict[str, str]) -> list[Legend]:
-    return [Legend(name, COLOURS[i % len(COLOURS)], SHAPES[i % len(SHAPES)], len(members))
-            for i, (_key, name, members) in enumerate(_organisations(people))]
+def styles(everyone: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Each organisation's (colour, shape), by its place among all the programme's (``everyone``), so that an
+    organisation looks the same whichever round is shown."""
+    return {key: (COLOURS[i % len(COLOURS)], SHAPES[i % len(SHAPES)])
+            for i, (key, _name, _members) in enumerate(_organisations(everyone))}
 
 
-def network_svg(net: Network, *, names: dict[str, str] | None = None, title: str, description: str) -> SafeString:
+def legend(people: dict[str, str], *, everyone: dict[str, str] | None = None) -> list[Legend]:
+    style = styles(everyone or people)
+    return [Legend(name, *style[key], len(members)) for key, name, members in _organisations(people)]
+
+
+def network_svg(net: Network, *, names: dict[str, str] | None = None, title: str, description: str,
+                everyone: dict[str, str] | None = None) -> SafeString:
     """The map as SVG: one node per person, one line per pair. ``names`` (person → their name, for the
-    organisers) goes in each node's title; without it the title has the pseudonym."""
+    organisers) goes in each node's title; without it the title has the pseudonym. ``everyone`` (all the
+    programme's people, when the map shows one round) keeps each organisation's colour and shape."""
     names = names or {}
     positions, clusters = layout(net.people)
-    style = {key: (COLOURS[i % len(COLOURS)], SHAPES[i % len(SHAPES)])
-             for i, (key, _name, _members) in enumerate(_organisations(net.people))}
+    style = styles(everyone or net.people)
     if positions:
         xs = [x for x, _, r in clusters.values() for x in (x - r, x + r)]
         ys = [y for _, y, r in clusters.values() for y in (y - r, y + r)]

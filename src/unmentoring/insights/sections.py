@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString
 
-from unmentoring.insights.charts import Series, bar_chart, interval_chart
+from unmentoring.insights.charts import HIDDEN_MARK, Series, bar_chart, interval_chart
 from unmentoring.insights.figures import SCALE, ArmComparison, RoundFigures
 from unmentoring.insights.selectors import ProgrammeInsights
 
@@ -50,8 +50,8 @@ def _count(value: int, *, public: bool):
     return HIDDEN if public and 0 < value < FEWEST_SHOWN else value
 
 
-def _chartable(value) -> float | None:
-    return None if isinstance(value, str) else value
+def _chartable(value):
+    return HIDDEN_MARK if value == HIDDEN else (None if isinstance(value, str) else value)
 
 
 def sections(insights: ProgrammeInsights, *, public: bool) -> list[Section]:
@@ -180,8 +180,14 @@ def _bridging(insights: ProgrammeInsights, labels, *, public: bool) -> Section:
     bridged, everyone = insights.bridged
     if not everyone:
         summary = "Nobody has been matched yet."
-    elif public and (bridged < FEWEST_SHOWN or everyone < FEWEST_SHOWN):
+    elif public and (everyone < FEWEST_SHOWN or bridged < FEWEST_SHOWN):
         summary = f"Members who have met someone from another organisation: {HIDDEN}."
+    elif public:
+        # No counts: "59 of 60" would say that exactly one has not. A share, to the 5% below it, says enough.
+        share = 5 * int(100 * bridged / everyone // 5)
+        summary = (f"At least {share}% of the members matched so far have met someone from another organisation."
+                   if bridged < everyone else
+                   "Every member matched so far has met someone from another organisation.")
     else:
         summary = (f"{bridged} of the {everyone} members matched so far ({100 * bridged / everyone:.0f}%) have met "
                    "someone from another organisation.")

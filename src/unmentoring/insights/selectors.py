@@ -29,8 +29,6 @@ from unmentoring.programmes.models import Programme
 from unmentoring.rounds.enums import Publish, RematchOutcome, RoundState
 from unmentoring.rounds.models import Round, Seat
 
-NAMED_LEARNING = "(published with the member's name: read it in the learning feed)"
-
 
 def meetings_of(programme: Programme) -> list[Meeting]:
     """Every seat of the programme's drawn rounds, oldest round first (one query). A seat whose member moved
@@ -64,11 +62,12 @@ def meetings_and_names(programme: Programme) -> tuple[list[Meeting], dict[str, s
         names[person] = full_name or "A deleted account"
         published = bool(learned) and publish in (Publish.NAMED, Publish.ANONYMOUS) and hidden is None
         if published and publish == Publish.NAMED:
-            # Its text is public beside the member's name: here, beside their pseudonym, it would name them.
-            learned = NAMED_LEARNING
+            # Its text is public beside the member's name and round: here, beside their pseudonym, it (or any
+            # mark of it) would name them, and with them every answer of theirs. It counts, but is not quoted.
+            learned = ""
         meetings.append(Meeting(round=number, group=group, person=person, organisation=organisation, met=met or "",
                                 not_met_reason=reason or "", challenge=challenge, learning=learned if published else "",
-                                arm=arm))
+                                arm=arm, published=published))
     return meetings, names
 
 

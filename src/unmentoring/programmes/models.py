@@ -109,7 +109,7 @@ class Programme(models.Model):
 
     @property
     def description_paragraphs(self) -> list[str]:
-        return [" ".join(part.split()) for part in self.description.split("\n\n") if part.strip()]
+        return [" ".join(part.split()) for part in re.split(r"\r?\n[ \t]*\r?\n", self.description) if part.strip()]
 
     @property
     def prompt_lines(self) -> list[str]:
