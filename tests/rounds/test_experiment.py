@@ -85,3 +85,16 @@ def test_members_are_told_an_experiment_runs_and_their_arm_only_once_the_round_c
     insights = client.get(reverse("console:insights", args=[weekly.slug])).content.decode()
     assert 'data-testid="insights-experiment"' in insights
     assert "said their thinking was challenged more than members matched at random: +2.00 points" in insights
+
+
+def test_a_members_data_download_gives_their_arm_only_once_the_round_closes(weekly, trial):
+    from unmentoring.rounds.personal_data import _rounds  # noqa: PLC0415  (the download's rounds part)
+    from unmentoring.rounds.services.lifecycle import rounds_advance  # noqa: PLC0415
+
+    rnd = drawn_round(weekly)
+    seat = Seat.objects.filter(group__round=rnd, arm="similar").select_related("membership__person").first()
+    [during] = _rounds(seat.membership.person)
+    assert (during["why"], during["experiment_arm"]) == ("part of this round's experiment", "")
+    rounds_advance(now=rnd.close_at)
+    [after] = [r for r in _rounds(seat.membership.person) if r["round"] == 1]
+    assert after["experiment_arm"] == "similar" and "in common" in after["why"]

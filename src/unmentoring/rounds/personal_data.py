@@ -37,12 +37,18 @@ def _rounds(person) -> list[dict]:
             "round": s.group.round.number,
             "drawn_at": when(s.group.round.drawn_at),
             "matched_with": names[s.group_id],
-            "why": s.group.explanation,
+            # In an experiment the reason gives the arm away: both wait for the round to close.
+            "why": s.group.explanation if _closed(s) or not s.arm else "part of this round's experiment",
+            "experiment_arm": s.arm if _closed(s) else "",
             "asked_for_new_match_at": when(s.rematch_requested_at),
             "check_in": _check_in(s.checkin) if hasattr(s, "checkin") else None,
         }
         for s in seats
     ]
+
+
+def _closed(seat) -> bool:
+    return seat.group.round.state == RoundState.CLOSED
 
 
 def _check_in(checkin) -> dict:
