@@ -75,3 +75,12 @@ def test_everyone_is_placed_once_in_groups_of_the_right_sizes_and_no_block_is_br
     assert sorted(len(g.members) for g in grouping.groups) == sorted(group_sizes(n, size))
     assert not {frozenset(b) for b in blocked} & {frozenset(pair) for g in grouping.groups
                                                  for pair in combinations(g.members, 2)}
+
+
+def test_the_greedy_never_groups_a_pair_who_met_when_the_engine_can_avoid_it():
+    from unmentoring.matching import Participant, match  # noqa: PLC0415  (the ordinary engine, to compare)
+
+    people = [p(f"p{i}", "Developer", "legacy systems") for i in range(7)]
+    history = [PastMeeting(1, "p0", f"p{i}") for i in range(1, 6)]
+    ordinary = match([Participant(x.id, x.organisation) for x in people], history=history, seed=4)
+    assert match_similar(people, history=history, seed=4).repeat_pairs <= ordinary.repeat_pairs == 0

@@ -23,6 +23,9 @@ BOOTSTRAP_RESAMPLES = 2000
 # as people in their round, but not as members across rounds.
 ERASED = "X"
 FEWEST_FOR_AN_INTERVAL = 2
+# Before each half has this many groups that met, a difference is not read as evidence: members of one group
+# answer alike, which the interval (answer by answer) does not allow for.
+FEWEST_GROUPS_FOR_EVIDENCE = 10
 SCALE = (1, 2, 3, 4, 5)
 
 
@@ -266,16 +269,21 @@ def arm_comparison(meetings: list[Meeting], *, seed: int | str = 0,
     if len(first) < FEWEST_FOR_AN_INTERVAL or len(second) < FEWEST_FOR_AN_INTERVAL:
         return ArmComparison(arms["random"], arms["similar"], None,
                              "Not enough answers yet: each half needs at least two members who met and said.")
+    few = min(arms["random"].met_groups, arms["similar"].met_groups) < FEWEST_GROUPS_FOR_EVIDENCE
     rng = random.Random(f"difference:{seed}")
     base, similar = _resampled_means(first, rng, resamples), _resampled_means(second, rng, resamples)
     differences = sorted(s - r for s, r in zip(similar, base, strict=True))
     difference = Interval(sum(second) / len(second) - sum(first) / len(first), _quantile(differences, 0.025),
                           _quantile(differences, 0.975))
     span = f"{difference.mean:+.2f} points on the 1 to 5 scale (95% interval {difference.low:+.2f} to {difference.high:+.2f})"
-    if difference.low > 0 or difference.high < 0:
+    if few:
+        reading = (f"Not enough evidence yet: each half needs at least {FEWEST_GROUPS_FOR_EVIDENCE} groups that met "
+                   f"before a difference means much ({span}).")
+    elif difference.low > 0 or difference.high < 0:
         more = "more" if difference.mean > 0 else "less"
         reading = (f"Members matched by what they have in common said their thinking was challenged {more} than "
                    f"members matched at random: {span}.")
     else:
-        reading = f"Not enough evidence yet of a difference between the two halves: {span}, which includes none."
+        reading = (f"Not enough evidence yet of a difference between the two halves: {span}, an interval that "
+                   "includes zero (no difference).")
     return ArmComparison(arms["random"], arms["similar"], difference, reading)

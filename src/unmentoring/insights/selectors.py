@@ -31,7 +31,7 @@ from unmentoring.rounds.models import Round, Seat
 
 
 def meetings_of(programme: Programme) -> list[Meeting]:
-    """Every seat of the programme's drawn rounds, oldest round first (one query). A seat whose member moved
+    """Every seat of the programme's drawn rounds, oldest round first (two queries). A seat whose member moved
     on to a new group mid-round is left out: they sit in that one instead."""
     return meetings_and_names(programme)[0]
 
@@ -48,6 +48,11 @@ def meetings_and_names(programme: Programme) -> tuple[list[Meeting], dict[str, s
                      "checkin__not_met_reason", "checkin__challenge", "checkin__learned", "checkin__publish",
                      "checkin__hidden_at", "membership__person__full_name", "arm")
     )
+    # Intention to treat: a member's half of a round is the one the draw gave them, even in a new match or a
+    # group an organiser moved them to (the draw's seat, moved on, still says which).
+    assigned = {(membership_id, number): arm for membership_id, number, arm in
+                Seat.objects.filter(group__round__programme=programme, membership__isnull=False).exclude(arm="")
+                .values_list("membership_id", "group__round__number", "arm")}
     pseudonyms: dict[int, str] = {}
     names: dict[str, str] = {}
     erased = 0
@@ -67,7 +72,7 @@ def meetings_and_names(programme: Programme) -> tuple[list[Meeting], dict[str, s
             learned = ""
         meetings.append(Meeting(round=number, group=group, person=person, organisation=organisation, met=met or "",
                                 not_met_reason=reason or "", challenge=challenge, learning=learned if published else "",
-                                arm=arm, published=published))
+                                arm=assigned.get((membership_id, number), arm), published=published))
     return meetings, names
 
 
@@ -88,7 +93,7 @@ def drawn_days(programme: Programme) -> dict[int, date]:
 
 
 def programme_insights(programme: Programme, *, today: date) -> ProgrammeInsights:
-    """Everything the insights pages show, from three queries."""
+    """Everything the insights pages show, from four queries."""
     meetings = meetings_of(programme)
     days = drawn_days(programme)
     figures = round_figures(meetings, seed=programme.pk)

@@ -21,6 +21,7 @@ from itertools import combinations
 from .api import Group, Grouping, Participant, PastMeeting, match
 from .sizes import SAME_ORG_AVOID, MatchingError, group_sizes
 
+CANDIDATES = 20  # the people each member is compared with: those they share their rarest keys with
 # Words too common to say two people have anything in common.
 STOP_WORDS = frozenset(
     "about after also and any are around from have how into more most not our over than that the their them then "
@@ -76,28 +77,52 @@ def match_similar(profiles: Sequence[Profile], *, history: Iterable[PastMeeting]
             sharing["role:" + _role(p)].append(p.id)
         for word in p.topics:
             sharing["word:" + word].append(p.id)
+    # Each person's candidates: the people they share their rarest keys with, at most CANDIDATES of them (a
+    # role thousands share is sampled, by the seed), so the work grows with the members, not their square.
+    # Pairs who met before, or blocked, are never candidates: a repeat is left to the ordinary engine.
     scored: dict[frozenset, int] = {}
-    for members in sharing.values():
-        for a, b in combinations(members, 2):
-            key = frozenset((a, b))
-            if key not in scored and key not in never:
-                scored[key] = affinity(by_id[a], by_id[b])
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    keys_of: dict[str, list[str]] = defaultdict(list)
+    for key, members in sharing.items():
+        for pid in members:
+            keys_of[pid].append(key)
+    role = {pid: _role(p) for pid, p in by_id.items()}
+    topics = {pid: p.topics for pid, p in by_id.items()}
+    sampler = random.Random(f"candidates:{seed}")
+    for pid in by_id:
+        found: list[str] = []
+        for key in sorted(keys_of[pid], key=lambda k: (len(sharing[k]), k)):
+            members = sharing[key]
+            pool = members if len(members) <= CANDIDATES * 2 else sampler.sample(members, CANDIDATES * 2)
+            found += [other for other in pool if other != pid]
+            if len(found) >= CANDIDATES:
+                break
+        for other in found[:CANDIDATES]:
+            pair = frozenset((pid, other))
+            if pair in scored or pair in never or pair in met:
+                continue
+            scored[pair] = (2 if role[pid] and role[pid] == role[other] else 0) + len(topics[pid] & topics[other])
+            neighbours[pid].add(other)
+            neighbours[other].add(pid)
 
-    def rank(pair: frozenset) -> tuple:
-        a, b = sorted(pair)
-        return (pair in met, -scored[pair], same_org == SAME_ORG_AVOID and _org(by_id[a]) == _org(by_id[b]) != "",
-                order[a] + order[b])
+    org = {pid: _org(p) for pid, p in by_id.items()}
+    avoid = same_org == SAME_ORG_AVOID
+    ranked = sorted(
+        (-score, avoid and org[a] == org[b] != "", order[a] + order[b], a, b)
+        for a, b, score in ((*sorted(pair), score) for pair, score in scored.items()) if score > 0)
 
     groups: list[list[str]] = []
     placed: set[str] = set()
     capacity = sorted(sizes, reverse=True)  # the larger groups are made first
-    for pair in sorted((p for p in scored if scored[p] > 0), key=rank):
-        if len(groups) == len(capacity) or pair & placed:
+    for *_rank, a, b in ranked:
+        if len(groups) == len(capacity):
+            break
+        if a in placed or b in placed:
             continue
-        group = sorted(pair)
+        group = [a, b]
         wanted = capacity[len(groups)]
         while len(group) < wanted:  # a larger group grows by whoever has most in common with it
-            best = _best_addition(group, by_id, placed | set(group), never, met, scored)
+            best = _best_addition(group, neighbours, placed | set(group), never, met, scored)
             if best is None:
                 break
             group.append(best)
@@ -160,15 +185,14 @@ def _swap_out_repeats(groups: list[list[str]], explanations: list[str], never: s
                         break
 
 
-def _best_addition(group: list[str], by_id: dict[str, Profile], taken: set[str], never: set, met: set,
+def _best_addition(group: list[str], neighbours: dict[str, set[str]], taken: set[str], never: set, met: set,
                    scored: dict) -> str | None:
+    """Whoever, among the group's candidates, has most in common with it and met none of it; None if nobody."""
     best, best_key = None, None
-    for pid in by_id:
-        if pid in taken or any(frozenset((pid, m)) in never for m in group):
+    for pid in sorted(set().union(*(neighbours[m] for m in group)) - taken):
+        if any(frozenset((pid, m)) in never or frozenset((pid, m)) in met for m in group):
             continue
-        repeats = sum(1 for m in group if frozenset((pid, m)) in met)
-        score = sum(scored.get(frozenset((pid, m)), 0) for m in group)
-        key = (repeats, -score, pid)
+        key = (-sum(scored.get(frozenset((pid, m)), 0) for m in group), pid)
         if best_key is None or key < best_key:
             best, best_key = pid, key
     return best

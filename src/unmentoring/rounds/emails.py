@@ -247,6 +247,7 @@ def intro(stored: dict) -> Prepared:
     if not others:
         raise MessageNoLongerApplies("nobody else is left in the group")
     rnd, programme = seat.group.round, seat.group.round.programme
+    in_experiment = bool(seat.arm) or any(o.arm for o in others)
     return Prepared(
         context={
             **membership_email_context(seat.membership),
@@ -255,9 +256,9 @@ def intro(stored: dict) -> Prepared:
             "is_rematch": seat.group.is_rematch,
             "change_note": stored.get("change_note", ""),
             "change_kind": stored.get("change_kind", ""),
-            "experiment": bool(seat.arm),
-            # In an experiment the reason would tell the member their arm before the round closes.
-            "explanation": seat.group.explanation if not seat.arm else "part of this round's experiment (see below)",
+            "experiment": in_experiment,
+            # In an experiment the reason would tell the member their half before the round closes.
+            "explanation": seat.group.explanation if not in_experiment else "part of this round's experiment (see below)",
             "others": [_contact(o) for o in others],
             "window_end": _long_date(rnd.window_ends_at, programme.tz),
             "prompts": programme.prompt_lines,

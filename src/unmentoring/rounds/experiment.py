@@ -1,6 +1,6 @@
 """The optional experiment (docs/design.md §7): at each draw, which members are matched at random and which by
 what they have in common. Seeded by the round's own committed seed, so anyone can check the split once the
-seed is published; balanced, the two halves differing by one at most."""
+seed is published; balanced, the two halves differing by less than a group."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from unmentoring.rounds.enums import Arm
 FEWEST_FOR_AN_EXPERIMENT = 4  # two in each arm
 
 
-def experiment_arms(membership_ids: Sequence[int], *, seed: str) -> dict[int, str]:
-    """Each membership's arm: the ids in order, shuffled by the seed, the first half random."""
+def experiment_arms(membership_ids: Sequence[int], *, seed: str, group_size: int = 2) -> dict[int, str]:
+    """Each membership's arm: the ids in order, shuffled by the seed, the first half random. The random half
+    is a whole number of groups (the nearest to half), so that splitting makes no extra larger group."""
     shuffled = sorted(membership_ids)
     random.Random(f"arms:{seed}").shuffle(shuffled)
-    half = (len(shuffled) + 1) // 2
+    half = group_size * round(len(shuffled) / (2 * group_size))
+    half = min(max(half, 2), len(shuffled) - 2) if len(shuffled) >= 4 else (len(shuffled) + 1) // 2
     return {pk: (Arm.RANDOM if i < half else Arm.SIMILAR) for i, pk in enumerate(shuffled)}
 
 

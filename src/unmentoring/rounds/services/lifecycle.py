@@ -157,13 +157,13 @@ def group_members(rnd: Round, memberships: list[Membership], *, history_to: int,
     }
     participants = [Participant(id=key, organisation=" ".join(m.organisation.casefold().split()))
                     for key, m in by_id.items()]
+    grouping = match(participants, **rules)
     if arm == Arm.SIMILAR:
-        try:
-            grouping = match_similar([profile(m) for m in by_id.values()], **rules)
-        except MatchingError:  # the similar objective could not keep the rules: the ordinary draw can say why
-            grouping = match(participants, **rules)
-    else:
-        grouping = match(participants, **rules)
+        ordinary = grouping
+        grouping = match_similar([profile(m) for m in by_id.values()], **rules)
+        if grouping.repeat_pairs > ordinary.repeat_pairs:
+            # The rules come first: "no repeats where avoidable" holds for the similar half too.
+            raise MatchingError("grouping by what people have in common would repeat pairs the draw can avoid")
     groups = Group.objects.bulk_create(
         [Group(round=rnd, number=start_number + i, explanation=g.explanation[:300], is_rematch=is_rematch)
          for i, g in enumerate(grouping.groups)],
@@ -242,7 +242,8 @@ def _draw(round_id: int, now: datetime, *, early: bool = False) -> Round:
         seats = _group_round(rnd, members)
     except MatchingError as error:
         raise _Unplaceable(re.sub(r"'(\d+)'", r"membership \1", str(error)), rnd.number) from error
-    rnd.draw_note, rnd.draw_problem = "", ""
+    rnd.draw_note = rnd.draw_note if rnd.draw_note.startswith("Drawn without the experiment") else ""
+    rnd.draw_problem = ""
     rnd.save(update_fields=["state", "drawn_at", "draw_note", "draw_problem"])
     memberships_set_first_in_line(membership_ids=[m.pk for m in members if m.first_in_line], first=False)
     messages_queue(emails.intro_messages(seats))
@@ -255,13 +256,22 @@ def _group_round(rnd: Round, members: list[Membership]) -> list[Seat]:
     if not rnd.programme.experiment or len(members) < FEWEST_FOR_AN_EXPERIMENT:
         return group_members(rnd, members, history_to=rnd.number - 1, seed=rnd.engine_seed, start_number=1,
                              is_rematch=False)
-    arms = experiment_arms([m.pk for m in members], seed=rnd.seed)
-    seats = []
-    for arm in (Arm.RANDOM, Arm.SIMILAR):
-        seats += group_members(rnd, [m for m in members if arms[m.pk] == arm], history_to=rnd.number - 1,
-                               seed=rnd.engine_seed, start_number=len({s.group_id for s in seats}) + 1,
-                               is_rematch=False, arm=arm)
-    return seats
+    arms = experiment_arms([m.pk for m in members], seed=rnd.seed, group_size=rnd.programme.group_size)
+    try:
+        with transaction.atomic():  # all or nothing: a half that cannot keep the rules undoes the other
+            seats = []
+            for arm in (Arm.RANDOM, Arm.SIMILAR):
+                seats += group_members(rnd, [m for m in members if arms[m.pk] == arm], history_to=rnd.number - 1,
+                                       seed=rnd.engine_seed, start_number=len({s.group_id for s in seats}) + 1,
+                                       is_rematch=False, arm=arm)
+            return seats
+    except MatchingError as error:
+        # Split in two, the rules cannot be kept (a block inside one half, say): this round is drawn as usual,
+        # outside the experiment, and says so.
+        logger.warning("Round %s drawn without the experiment: %s", rnd.pk, error)
+        rnd.draw_note = "Drawn without the experiment this round: split in two halves, the draw's rules could not be kept."
+        return group_members(rnd, members, history_to=rnd.number - 1, seed=rnd.engine_seed, start_number=1,
+                             is_rematch=False)
 
 
 # --- Midway nudge and check-in requests --------------------------------------

@@ -170,7 +170,8 @@ def member_move(*, round_id: int, membership_id: int, to_group_id: int, reason: 
         # Back to a group they were moved out of: their seat there comes back.
         moved, _ = Seat.objects.update_or_create(
             group=target, membership=membership,
-            defaults={"organisation": membership.organisation, "rematch_outcome": "", "rematch_requested_at": None})
+            defaults={"organisation": membership.organisation, "rematch_outcome": "", "rematch_requested_at": None,
+                      "arm": seat.arm if seat else ""})  # an experiment's half stays the member's
         moved.membership = membership
         Group.objects.filter(pk__in=[target.pk, *([seat.group_id] if seat else [])]).update(revision=F("revision") + 1)
         memberships_set_first_in_line(membership_ids=[membership.pk], first=False)
