@@ -42,11 +42,15 @@ ROUNDS = 6
 FIRST_WAVE = 40  # members before round 1; the rest join a few before each later round
 
 
+def database_is_empty() -> bool:
+    return not (Programme.objects.exists() or Person.objects.exists())
+
+
 @transaction.atomic
 def demo_load(*, members: int = 60, rounds: int = ROUNDS, seed: int = 2026) -> Programme:
     """A programme with an organiser and ``rounds`` finished rounds: members who joined in waves across
     organisations, a few who left, and varied check-ins, so that every insights figure has something to say."""
-    if Programme.objects.exists() or Person.objects.exists():
+    if not database_is_empty():
         raise DatabaseNotEmpty("The database already has programmes or people; the demo loads only into an empty one.")
     rng = random.Random(seed)
     now = timezone.now()
