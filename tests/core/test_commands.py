@@ -48,7 +48,9 @@ def test_serve_refuses_a_database_that_is_not_migrated(tmp_path):
 def test_serve_refuses_bad_flags():
     result = run_cli("serve", "--workers", "0", DEMO_MODE="1")
     assert result.returncode == 2
-    assert "--workers and --tick-every must be at least 1" in result.stderr
+    assert "--workers, --task-workers and --tick-every must be at least 1" in result.stderr
+    result = run_cli("serve", "--task-workers", "0", DEMO_MODE="1")
+    assert result.returncode == 2 and "--task-workers" in result.stderr
 
 
 PRODUCTION = {"SECRET_KEY": "a-long-random-production-key-" + "x" * 30, "SITE_URL": "https://coffee.example.org"}

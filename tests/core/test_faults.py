@@ -94,3 +94,19 @@ def test_a_web_request_that_cannot_get_the_write_lock_is_told_to_retry_and_write
     finally:
         serve.send_signal(signal.SIGTERM)
         serve.wait(timeout=30)
+
+
+def test_serve_runs_as_many_task_workers_as_asked(stack, tmp_path):
+    log = tmp_path / "serve.log"
+    serve = stack.start("serve", "--port", str(stack.port), "--workers", "1", "--task-workers", "3",
+                        "--tick-every", "3600", log=log)
+    try:
+        stack.wait_for_web()
+        wait_until(lambda: sum(" worker " in cmd + " " for cmd in children_of(serve.pid).values()) == 3, 30,
+                   "three workers to start")
+        stack.enqueue_delivery()
+        wait_until(lambda: stack.task_statuses() == ["SUCCESSFUL"], 30, "one of them to run the task")
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=30) == 0
+    assert children_of(serve.pid) == {}
