@@ -38,23 +38,23 @@ def round_link(rnd: Round) -> str:
     return absolute_url("rounds:detail", kwargs={"slug": rnd.programme.slug, "number": rnd.number})
 
 
-def notice_message(rnd: Round, membership: Membership) -> Outgoing:
-    """A few days before the draw: "you're in", with a one-click way to sit this round out."""
+def _to_member(template: str, membership: Membership, *, key: str, rnd: Round, **context) -> Outgoing:
+    """An email about a round to one member: their name and the programme's footer, and ``context``."""
     return Outgoing(
-        template="round_notice",
+        template=template,
         to_email=membership.person.email,
         person_id=membership.person_id,
-        idempotency_key=f"notice:{rnd.pk}:{membership.pk}",
+        idempotency_key=key,
         programme_id=rnd.programme_id,
-        context={
-            **membership_email_context(membership),
-            "name": membership.person.full_name,
-            "round_number": rnd.number,
-            "draw_date": _long_date(rnd.draw_at, rnd.programme.tz),
-            "skip_link": skip_link(rnd.pk, membership.pk),
-            "round_id": rnd.pk,
-        },
+        context={**membership_email_context(membership), "name": membership.person.full_name, **context},
     )
+
+
+def notice_message(rnd: Round, membership: Membership) -> Outgoing:
+    """A few days before the draw: "you're in", with a one-click way to sit this round out."""
+    return _to_member("round_notice", membership, key=f"notice:{rnd.pk}:{membership.pk}", rnd=rnd,
+                      round_number=rnd.number, draw_date=_long_date(rnd.draw_at, rnd.programme.tz),
+                      skip_link=skip_link(rnd.pk, membership.pk), round_id=rnd.pk)
 
 
 @email_loader("round_notice")
@@ -94,43 +94,21 @@ def intro_changed_messages(seats: list[Seat], *, kind: str, note: str, change: i
 def round_cancelled_message(rnd: Round, membership: Membership, *, reason: str, next_round: Round | None) -> Outgoing:
     """To a member who was told of a round that its organisers have cancelled."""
     tz = rnd.programme.tz
-    return Outgoing(
-        template="round_cancelled",
-        to_email=membership.person.email,
-        person_id=membership.person_id,
-        idempotency_key=f"round-cancelled:{rnd.pk}:{membership.pk}",
-        programme_id=rnd.programme_id,
-        context={
-            **membership_email_context(membership),
-            "name": membership.person.full_name,
-            "round_number": rnd.number,
-            "draw_date": _long_date(rnd.draw_at, tz),
-            "reason": reason,
-            "next_draw_date": _long_date(next_round.draw_at, tz) if next_round else "",
-        },
-    )
+    return _to_member("round_cancelled", membership, key=f"round-cancelled:{rnd.pk}:{membership.pk}", rnd=rnd,
+                      round_number=rnd.number, draw_date=_long_date(rnd.draw_at, tz), reason=reason,
+                      next_draw_date=_long_date(next_round.draw_at, tz) if next_round else "")
 
 
 def seat_message(template: str, seat: Seat, rnd: Round, **extra) -> Outgoing:
     """A message to one seat of a drawn round: the nudge, the check-in request, the round's close."""
-    membership = seat.membership
-    return Outgoing(
-        template=template,
-        to_email=membership.person.email,
-        person_id=membership.person_id,
-        idempotency_key=f"{template}:{seat.pk}",
-        programme_id=rnd.programme_id,
-        context={
-            **membership_email_context(membership),
-            "name": membership.person.full_name,
-            "round_number": rnd.number,
-            "window_end": _long_date(rnd.window_ends_at, rnd.programme.tz, year=False),
-            "checkin_link": seat_link(CHECKIN, "rounds:checkin", seat.pk),
-            "rematch_link": seat_link(REMATCH, "rounds:rematch", seat.pk),
-            "round_link": round_link(rnd),
-            **extra,
-        },
-    )
+    return _to_member(template, seat.membership, key=f"{template}:{seat.pk}", rnd=rnd, **{
+        "round_number": rnd.number,
+        "window_end": _long_date(rnd.window_ends_at, rnd.programme.tz, year=False),
+        "checkin_link": seat_link(CHECKIN, "rounds:checkin", seat.pk),
+        "rematch_link": seat_link(REMATCH, "rounds:rematch", seat.pk),
+        "round_link": round_link(rnd),
+        **extra,
+    })
 
 
 DIGEST_LEARNINGS = 10  # the rest are on the round-up page
@@ -193,28 +171,14 @@ def as_text_message(message: Outgoing, seat: Seat) -> Outgoing:
 
 
 def paused_silent_message(rnd: Round, membership: Membership, *, rounds: int) -> Outgoing:
-    return Outgoing(
-        template="paused_silent",
-        to_email=membership.person.email,
-        person_id=membership.person_id,
-        idempotency_key=f"paused-silent:{rnd.pk}:{membership.pk}",
-        programme_id=rnd.programme_id,
-        context={**membership_email_context(membership), "name": membership.person.full_name, "rounds": rounds,
-                 "resume_link": resume_link(membership.pk)},
-    )
+    return _to_member("paused_silent", membership, key=f"paused-silent:{rnd.pk}:{membership.pk}", rnd=rnd,
+                      rounds=rounds, resume_link=resume_link(membership.pk))
 
 
 def rematch_waiting_message(seat: Seat, rnd: Round) -> Outgoing:
     """Nobody else is waiting for a new match: first in line next round."""
-    membership = seat.membership
-    return Outgoing(
-        template="rematch_waiting",
-        to_email=membership.person.email,
-        person_id=membership.person_id,
-        idempotency_key=f"rematch-waiting:{seat.pk}",
-        programme_id=rnd.programme_id,
-        context={**membership_email_context(membership), "name": membership.person.full_name, "round_number": rnd.number},
-    )
+    return _to_member("rematch_waiting", seat.membership, key=f"rematch-waiting:{seat.pk}", rnd=rnd,
+                      round_number=rnd.number)
 
 
 # --- The intro, read from the database when it is sent -------------------------
