@@ -174,7 +174,7 @@ def _round_page(request, programme, rnd, *, form=None, status=200):
     # An organiser who was reported is not shown the report (console:report refuses it too).
     reports = [r for r in round_reports(rnd) if r.about_id != request.user.pk]
     context = {"programme": programme, "section": "rounds", "round": rnd, "groups": round_groups(rnd),
-               "reports": reports, "can_change": rnd.state == RoundState.DRAWN and timezone.now() < rnd.window_ends_at}
+               "reports": reports, "can_change": rnd.groups_can_change(timezone.now())}
     if context["can_change"]:
         waiting = latecomers(rnd)
         context["latecomers"] = waiting
@@ -184,20 +184,29 @@ def _round_page(request, programme, rnd, *, form=None, status=200):
 
 @login_required
 def round_detail(request, slug, number):
-    found = programme_organised(person=request.user, slug=slug)
-    return _round_page(request, found, round_of_programme(found, number))
+    return _round_page(request, *_programme_round(request, slug, number))
 
 
 def _back_to_round(programme, rnd):
     return redirect("console:round", slug=programme.slug, number=rnd.number)
 
 
+def _not_open(request, programme, rnd):
+    messages.error(request, f"Round {rnd.number} is not open: groups change only while a round is open.")
+    return _back_to_round(programme, rnd)
+
+
+def _programme_round(request, slug, number):
+    """The programme (one the person organises, else 404) and its round by number (else 404)."""
+    found = programme_organised(person=request.user, slug=slug)
+    return found, round_of_programme(found, number)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_draw_now_view(request, slug, number):
     """Draw a scheduled round now, after a page that says what that means."""
-    found = programme_organised(person=request.user, slug=slug)
-    rnd = round_of_programme(found, number)
+    found, rnd = _programme_round(request, slug, number)
     if rnd.state != RoundState.SCHEDULED:
         messages.error(request, f"Round {rnd.number} is {rnd.get_state_display().lower()} already.")
         return _back_to_round(found, rnd)
@@ -218,8 +227,7 @@ def round_draw_now_view(request, slug, number):
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_cancel_view(request, slug, number):
-    found = programme_organised(person=request.user, slug=slug)
-    rnd = round_of_programme(found, number)
+    found, rnd = _programme_round(request, slug, number)
     if rnd.state != RoundState.SCHEDULED:
         messages.error(request, f"Round {rnd.number} is {rnd.get_state_display().lower()}: only a round that has not "
                                 "been drawn can be cancelled.")
@@ -241,11 +249,9 @@ def round_cancel_view(request, slug, number):
 @login_required
 @require_POST
 def latecomers_draw_view(request, slug, number):
-    found = programme_organised(person=request.user, slug=slug)
-    rnd = round_of_programme(found, number)
-    if rnd.state != RoundState.DRAWN or timezone.now() >= rnd.window_ends_at:
-        messages.error(request, f"Round {rnd.number} is not open: groups change only while a round is open.")
-        return _back_to_round(found, rnd)
+    found, rnd = _programme_round(request, slug, number)
+    if not rnd.groups_can_change(timezone.now()):
+        return _not_open(request, found, rnd)
     form = LatecomersForm(request.POST, latecomers=latecomers(rnd))
     if form.is_valid():
         try:
@@ -264,12 +270,10 @@ def latecomers_draw_view(request, slug, number):
 @require_http_methods(["GET", "POST"])
 def member_move_view(request, slug, number, pk):
     """Move a member of an open round into another group, or add a latecomer to one."""
-    found = programme_organised(person=request.user, slug=slug)
-    rnd = round_of_programme(found, number)
+    found, rnd = _programme_round(request, slug, number)
     membership = member_of_programme(found, pk)
-    if rnd.state != RoundState.DRAWN or timezone.now() >= rnd.window_ends_at:
-        messages.error(request, f"Round {rnd.number} is not open: groups change only while a round is open.")
-        return _back_to_round(found, rnd)
+    if not rnd.groups_can_change(timezone.now()):
+        return _not_open(request, found, rnd)
     groups = round_groups(rnd)
     current = next((g for g in groups for seat in g.seats.all() if seat.membership_id == membership.pk
                     and seat.rematch_outcome != RematchOutcome.REGROUPED), None)
@@ -325,8 +329,7 @@ def programme_settings(request, slug):
 @login_required
 @require_POST
 def intro_resend_view(request, slug, number):
-    found = programme_organised(person=request.user, slug=slug)
-    rnd = round_of_programme(found, number)
+    found, rnd = _programme_round(request, slug, number)
     seat_id = request.POST.get("seat", "")
     seat = get_object_or_404(Seat, group__round=rnd, pk=whole_number(seat_id))
     try:
@@ -342,8 +345,7 @@ def intro_resend_view(request, slug, number):
 @require_POST
 def round_preview(request, slug, number):
     """A trial draw on today's members, for a round not yet drawn: nothing is stored or sent."""
-    found = programme_organised(person=request.user, slug=slug)
-    rnd = round_of_programme(found, number)
+    found, rnd = _programme_round(request, slug, number)
     if rnd.state != RoundState.SCHEDULED:
         messages.error(request, f"Round {rnd.number} is {rnd.get_state_display().lower()}: only a round still to be "
                                 "drawn can be tried.")

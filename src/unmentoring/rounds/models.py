@@ -61,6 +61,10 @@ class Round(models.Model):
     def seed_revealed(self) -> bool:
         return self.state in (RoundState.DRAWN, RoundState.CLOSED)  # a cancelled round's seed was never used
 
+    def groups_can_change(self, now) -> bool:
+        """Whether organisers may still add, draw or move people in this round's groups: drawn, window open."""
+        return self.state == RoundState.DRAWN and now < self.window_ends_at
+
     @property
     def engine_seed(self) -> int:
         return int(self.seed, 16)

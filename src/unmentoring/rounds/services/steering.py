@@ -75,12 +75,12 @@ def round_cancel(*, round_id: int, reason: str, actor, now: datetime | None = No
 def _open_round(round_id: int, now: datetime) -> Round:
     """The round, locked, if its groups may still change: drawn, and its window not over."""
     rnd = Round.objects.select_for_update().select_related("programme").get(pk=round_id)
+    if rnd.groups_can_change(now):
+        return rnd
     if rnd.state != RoundState.DRAWN:
         raise ApplicationError(f"Round {rnd.number} is {rnd.get_state_display().lower()}: groups change only while "
                                "a round is open.")
-    if now >= rnd.window_ends_at:
-        raise ApplicationError(f"The window for round {rnd.number} has ended: its groups can no longer change.")
-    return rnd
+    raise ApplicationError(f"The window for round {rnd.number} has ended: its groups can no longer change.")
 
 
 def _next_group_number(rnd: Round) -> int:
