@@ -417,7 +417,7 @@ def network_map(request, slug):
     form = NetworkFilterForm(request.GET or None, rounds=rounds)
     chosen = form.cleaned_data["round"] if form.is_valid() else None
     scope = f"round {chosen}" if chosen else "every round"
-    people = len({m.person for m in meetings if chosen is None or m.round == chosen})
+    people = len({m.person for m in meetings if (chosen is None or m.round == chosen) and not m.person.startswith(ERASED)})
     if people > MOST_PEOPLE_DRAWN:
         net, rows = organisation_network(meetings, round_number=chosen)
         svg = organisations_svg(net, links=rows, title=f"Organisations connected in {scope}",

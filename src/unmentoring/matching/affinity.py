@@ -135,7 +135,7 @@ def match_similar(profiles: Sequence[Profile], *, history: Iterable[PastMeeting]
     # ordinary engine, with its rules.
     rest = [pid for pid in by_id if pid not in placed]
     left = set(rest)
-    explanations = [_explain(group, by_id, met) for group in groups]
+    explanations = [_explain(group, by_id) for group in groups]
     if rest:
         leftover = match([Participant(pid, by_id[pid].organisation) for pid in rest],
                          history=[m for m in history if m.a in left and m.b in left],
@@ -198,7 +198,7 @@ def _best_addition(group: list[str], neighbours: dict[str, set[str]], taken: set
     return best
 
 
-def _explain(group: list[str], by_id: dict[str, Profile], met: set) -> str:
+def _explain(group: list[str], by_id: dict[str, Profile]) -> str:
     people = [by_id[pid] for pid in group]
     roles = {_role(p) for p in people}
     shared = frozenset.intersection(*(p.topics for p in people))
@@ -208,7 +208,4 @@ def _explain(group: list[str], by_id: dict[str, Profile], met: set) -> str:
     if shared:
         said.append("you are all happy to talk about " + ", ".join(sorted(shared)[:3]) if len(people) > 2
                     else "you are both happy to talk about " + ", ".join(sorted(shared)[:3]))
-    text = "matched on what you have in common: " + ("; ".join(said) if said else "your interests overlap")
-    if any(frozenset(pair) in met for pair in combinations(group, 2)):
-        text += "; some of you have met before (unavoidable this round)"
-    return text
+    return "matched on what you have in common: " + ("; ".join(said) if said else "your interests overlap")

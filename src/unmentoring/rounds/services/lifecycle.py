@@ -239,23 +239,22 @@ def _draw(round_id: int, now: datetime, *, early: bool = False) -> Round:
         rnd.save(update_fields=["state", "drawn_at", "draw_note"])
         return rnd
     try:
-        seats = _group_round(rnd, members)
+        seats, note = _group_round(rnd, members)
     except MatchingError as error:
         raise _Unplaceable(re.sub(r"'(\d+)'", r"membership \1", str(error)), rnd.number) from error
-    rnd.draw_note = rnd.draw_note if rnd.draw_note.startswith("Drawn without the experiment") else ""
-    rnd.draw_problem = ""
+    rnd.draw_note, rnd.draw_problem = note, ""
     rnd.save(update_fields=["state", "drawn_at", "draw_note", "draw_problem"])
     memberships_set_first_in_line(membership_ids=[m.pk for m in members if m.first_in_line], first=False)
     messages_queue(emails.intro_messages(seats))
     return rnd
 
 
-def _group_round(rnd: Round, members: list[Membership]) -> list[Seat]:
-    """The draw's groups: all at random, or, in a programme running the experiment, half at random and half
-    by what people have in common (the halves chosen by the round's seed)."""
+def _group_round(rnd: Round, members: list[Membership]) -> tuple[list[Seat], str]:
+    """The draw's groups, and the round's public note about them: all at random, or, in a programme running
+    the experiment, half at random and half by what people have in common (the halves chosen by the seed)."""
     if not rnd.programme.experiment or len(members) < FEWEST_FOR_AN_EXPERIMENT:
         return group_members(rnd, members, history_to=rnd.number - 1, seed=rnd.engine_seed, start_number=1,
-                             is_rematch=False)
+                             is_rematch=False), ""
     arms = experiment_arms([m.pk for m in members], seed=rnd.seed, group_size=rnd.programme.group_size)
     try:
         with transaction.atomic():  # all or nothing: a half that cannot keep the rules undoes the other
@@ -264,14 +263,14 @@ def _group_round(rnd: Round, members: list[Membership]) -> list[Seat]:
                 seats += group_members(rnd, [m for m in members if arms[m.pk] == arm], history_to=rnd.number - 1,
                                        seed=rnd.engine_seed, start_number=len({s.group_id for s in seats}) + 1,
                                        is_rematch=False, arm=arm)
-            return seats
+            return seats, ""
     except MatchingError as error:
         # Split in two, the rules cannot be kept (a block inside one half, say): this round is drawn as usual,
         # outside the experiment, and says so.
         logger.warning("Round %s drawn without the experiment: %s", rnd.pk, error)
-        rnd.draw_note = "Drawn without the experiment this round: split in two halves, the draw's rules could not be kept."
-        return group_members(rnd, members, history_to=rnd.number - 1, seed=rnd.engine_seed, start_number=1,
-                             is_rematch=False)
+        return (group_members(rnd, members, history_to=rnd.number - 1, seed=rnd.engine_seed, start_number=1,
+                              is_rematch=False),
+                "Drawn without the experiment this round: split in two halves, the draw's rules could not be kept.")
 
 
 # --- Midway nudge and check-in requests --------------------------------------
