@@ -230,6 +230,9 @@ def test_an_organiser_draws_a_round_now_places_latecomers_splits_a_trio_and_canc
     page.get_by_role("button", name="Cancel round 2").click()
     assert "Round 2 is cancelled." in page.locator(".govuk-notification-banner").inner_text()
     check(page, "round-cancelled")
+    page.goto("/programmes/coffee/rounds/2/")  # the public page of a cancelled round
+    assert "Never used: the round was cancelled" in page.get_by_test_id("seed").inner_text()
+    check(page, "public-round-cancelled")
 
     page.get_by_role("button", name="Sign out").click()
     messages_deliver_due()

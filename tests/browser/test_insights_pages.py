@@ -67,3 +67,7 @@ def test_the_insights_pages_are_accessible_and_show_the_rounds(page, settings, l
     assert_accessible(page)
     assert page.console_errors == []
     screenshot(page, f"insights-public-{'js' if page.javascript_enabled else 'no-js'}")
+    page.get_by_role("link", name="Back to LocalGov Coffee").click()  # the programme page tells of the experiment
+    assert page.get_by_test_id("experiment-notice").is_visible()
+    assert_accessible(page)
+    assert page.console_errors == []
