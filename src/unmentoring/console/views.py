@@ -413,38 +413,46 @@ def network_map(request, slug):
     """Who has been grouped with whom, and whether they met: a map, and the same as a table."""
     found = programme_organised(person=request.user, slug=slug)
     meetings, names = meetings_and_names(found)
-    rounds = sorted({m.round for m in meetings})
-    form = NetworkFilterForm(request.GET or None, rounds=rounds)
+    form = NetworkFilterForm(request.GET or None, rounds=sorted({m.round for m in meetings}))
     chosen = form.cleaned_data["round"] if form.is_valid() else None
     scope = f"round {chosen}" if chosen else "every round"
     people = len({m.person for m in meetings if (chosen is None or m.round == chosen) and not m.person.startswith(ERASED)})
-    if people > MOST_PEOPLE_DRAWN:
-        net, rows = organisation_network(meetings, round_number=chosen)
-        svg = organisations_svg(net, links=rows, title=f"Organisations connected in {scope}",
-                                description=f"{people} members is too many to draw one by one: each organisation is a "
-                                            "shape, and a line joins two whose members were grouped.")
+    context = {"programme": found, "section": "insights", "form": form, "scope": scope, "most_people": MOST_PEOPLE_DRAWN,
+               "aggregated": people > MOST_PEOPLE_DRAWN}
+    if context["aggregated"]:
+        net, links = organisation_network(meetings, round_number=chosen)
+        page = page_asked(request, links, NETWORK_ROWS_PER_PAGE)
+        context.update(
+            svg=organisations_svg(net, links=links, title=f"Organisations connected in {scope}",
+                                  description=f"{people} members is too many to draw one by one: each organisation is "
+                                              "a shape, and a line joins two whose members were grouped."),
+            legend=organisation_legend(net), edges=sum(r.met + r.not_met + r.unknown for r in links),
+            met_edges=sum(r.met for r in links), pairs=[])
     else:
         net = network(meetings, round_number=chosen)
         everyone = {m.person: m.organisation for m in reversed(meetings) if not m.person.startswith(ERASED)}
-        svg = network_svg(net, names=names, everyone=everyone, title=f"Who was grouped with whom in {scope}",
-                          description=f"{people} members, each a shape in their organisation's colour, clustered by "
-                                      f"organisation; {len(net.edges)} lines, one per pair grouped together: solid "
-                                      "if they met, dashed if they did not, dotted if nobody said.")
-        rows = net.edges
-    page = page_asked(request, rows, NETWORK_ROWS_PER_PAGE)
-    pairs = [] if people > MOST_PEOPLE_DRAWN else [
-        {"a_name": names[e.a], "a_organisation": net.people[e.a], "b_name": names[e.b],
-         "b_organisation": net.people[e.b], "rounds": ", ".join(str(n) for n in e.rounds), "status": e.status}
-        for e in page.object_list]
+        page = page_asked(request, net.edges, NETWORK_ROWS_PER_PAGE)
+        context.update(
+            svg=network_svg(net, names=names, everyone=everyone, title=f"Who was grouped with whom in {scope}",
+                            description=f"{people} members, each a shape in their organisation's colour, clustered "
+                                        f"by organisation; {len(net.edges)} lines, one per pair grouped together: "
+                                        "solid if they met, dashed if they did not, dotted if nobody said."),
+            legend=legend(net.people, everyone=everyone), edges=len(net.edges),
+            met_edges=sum(1 for e in net.edges if e.status == MET), pairs=_pairs(net, names, page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "console/network.html", {
-        "programme": found, "section": "insights", "form": form, "svg": svg, "page": page, "pairs": pairs,
-        "people": net.people, "aggregated": people > MOST_PEOPLE_DRAWN,
-        "legend": organisation_legend(net) if people > MOST_PEOPLE_DRAWN else legend(net.people, everyone=everyone),
-        "edges": sum(r.met + r.not_met + r.unknown for r in rows) if people > MOST_PEOPLE_DRAWN else len(net.edges),
-        "scope": scope, "query": query.urlencode(), "most_people": MOST_PEOPLE_DRAWN,
-        "met_edges": sum(r.met for r in rows) if people > MOST_PEOPLE_DRAWN else sum(1 for e in net.edges if e.status == MET)})
+    return render(request, "console/network.html", {**context, "page": page, "people": net.people,
+                                                    "query": query.urlencode()})
+
+
+PAIR_COLUMNS = ["member", "organisation", "member", "organisation", "rounds", "outcome"]
+
+
+def _pairs(net, names: dict[str, str], edges) -> list[dict]:
+    """The network's pairs as the table and its CSV show them, in PAIR_COLUMNS' order."""
+    return [{"a_name": names[e.a], "a_organisation": net.people[e.a], "b_name": names[e.b],
+             "b_organisation": net.people[e.b], "rounds": ", ".join(str(n) for n in e.rounds), "status": e.status}
+            for e in edges]
 
 
 @login_required
@@ -457,11 +465,9 @@ def network_csv(request, slug):
         raise Http404("No such round.")
     chosen = form.cleaned_data["round"]
     net = network(meetings, round_number=chosen)
-    rows = [[names[e.a], net.people[e.a], names[e.b], net.people[e.b], " ".join(str(n) for n in e.rounds), e.status]
-            for e in net.edges]
+    rows = [list(pair.values()) for pair in _pairs(net, names, net.edges)]
     suffix = f"-round-{chosen}" if chosen else ""
-    return _csv_download(csv_text(["member", "organisation", "member", "organisation", "rounds", "outcome"], rows),
-                         f"{found.slug}-network{suffix}.csv")
+    return _csv_download(csv_text(PAIR_COLUMNS, rows), f"{found.slug}-network{suffix}.csv")
 
 
 def _csv_download(text: str, filename: str) -> HttpResponse:
