@@ -158,3 +158,12 @@ def test_a_clear_difference_is_read_as_one_and_a_small_sample_is_not():
 def test_the_comparison_is_reproducible_for_the_same_seed():
     rows = _arm_rows([1, 2, 3, 4, 5], [2, 3, 4, 5, 5])
     assert arm_comparison(rows, seed=9) == arm_comparison(rows, seed=9)
+
+
+def test_a_drawn_round_nobody_was_in_has_figures_of_zero_and_keeps_the_links_so_far():
+    rows = [m(1, 1, "A", "X", "yes"), m(1, 1, "B", "Y"), m(3, 1, "A", "X"), m(3, 1, "C", "Z")]
+    figures = round_figures(rows, rounds=[1, 2, 3])
+    assert [f.round for f in figures] == [1, 2, 3]
+    empty = figures[1]
+    assert (empty.people, empty.groups, empty.met_groups, empty.challenge_interval, empty.org_links_so_far) == \
+        (0, 0, 0, None, 1)

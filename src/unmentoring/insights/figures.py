@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import combinations
@@ -146,13 +147,16 @@ def org_links(meetings: list[Meeting]) -> dict[int, set[tuple[str, str]]]:
     return links
 
 
-def round_figures(meetings: list[Meeting], *, seed: int | str = 0) -> list[RoundFigures]:
-    """Every drawn round's figures, oldest first. ``seed`` (with the round number) seeds each interval."""
+def round_figures(meetings: list[Meeting], *, seed: int | str = 0, rounds: Iterable[int] = ()) -> list[RoundFigures]:
+    """Every drawn round's figures, oldest first: those in the rows, and ``rounds`` too (a drawn round
+    nobody was in has figures of zero). ``seed`` (with the round number) seeds each interval."""
     links = org_links(meetings)
     met = groups_that_met(meetings)
     seen: set[tuple[str, str]] = set()
     figures = []
-    for number, rows in _by_round(meetings).items():
+    by_round = _by_round(meetings)
+    for number in sorted(set(by_round) | set(rounds)):
+        rows = by_round.get(number, [])
         new = links.get(number, set()) - seen
         seen |= links.get(number, set())
         challenge = [m.challenge for m in rows if m.met == "yes" and m.challenge is not None]

@@ -96,15 +96,8 @@ def programme_insights(programme: Programme, *, today: date) -> ProgrammeInsight
     """Everything the insights pages show, from four queries."""
     meetings = meetings_of(programme)
     days = drawn_days(programme)
-    figures = round_figures(meetings, seed=programme.pk)
-    # Drawn rounds with nobody in them (fewer than two were due) are rounds too.
-    present = {f.round for f in figures}
-    figures = sorted([*figures, *(RoundFigures(round=n, people=0, groups=0, met_groups=0, checked_in=0, published=0,
-                                               challenge=[], challenge_interval=None, not_met_reasons={},
-                                               new_org_links=0,
-                                               org_links_so_far=max([f.org_links_so_far for f in figures if f.round < n],
-                                                                    default=0))
-                                  for n in days if n not in present)], key=lambda f: f.round)
+    figures = round_figures(meetings, seed=programme.pk, rounds=days)
+
     def day(moment):
         return moment.astimezone(programme.tz).date() if moment else None
 
