@@ -157,13 +157,13 @@ def group_members(rnd: Round, memberships: list[Membership], *, history_to: int,
     }
     participants = [Participant(id=key, organisation=" ".join(m.organisation.casefold().split()))
                     for key, m in by_id.items()]
-    grouping = match(participants, **rules)
     if arm == Arm.SIMILAR:
-        ordinary = grouping
         grouping = match_similar([profile(m) for m in by_id.values()], **rules)
-        if grouping.repeat_pairs > ordinary.repeat_pairs:
-            # The rules come first: "no repeats where avoidable" holds for the similar half too.
+        # The rules come first: "no repeats where avoidable" holds for the similar half too.
+        if grouping.repeat_pairs and grouping.repeat_pairs > match(participants, **rules).repeat_pairs:
             raise MatchingError("grouping by what people have in common would repeat pairs the draw can avoid")
+    else:
+        grouping = match(participants, **rules)
     groups = Group.objects.bulk_create(
         [Group(round=rnd, number=start_number + i, explanation=g.explanation[:300], is_rematch=is_rematch)
          for i, g in enumerate(grouping.groups)],
