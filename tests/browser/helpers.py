@@ -40,6 +40,14 @@ def assert_accessible(page, *, include: str | None = None) -> None:
 
 
 def _axe_violations(page, include):
+    # A click that navigates returns once the new page has begun; scanning before
+    # its stylesheet applies would measure unstyled links (every one too small a
+    # target), so wait for the load and make sure every stylesheet took.
+    page.wait_for_load_state("load")
+    unstyled = page.evaluate(
+        "() => [...document.querySelectorAll('link[rel=stylesheet]')].filter(l => !l.sheet).map(l => l.href)")
+    if unstyled:
+        pytest.fail(f"{page.url}: stylesheet(s) did not load: {', '.join(unstyled)}", pytrace=False)
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
     return page.evaluate(
