@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import resource
+import secrets
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -88,6 +89,9 @@ def configure(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unmentoring.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # Not the demo (which would deliver nothing), so settings want a key: any will do for a throwaway database.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
     import django
 
     django.setup()

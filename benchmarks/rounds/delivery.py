@@ -33,15 +33,19 @@ DEFAULT_URL = "sqlite:////tmp/unmentoring-bench-delivery.sqlite3"
 
 
 def smtp_server(port: int) -> None:
-    """Accept mail on 127.0.0.1:port until stdin closes, then print how much arrived."""
+    """Accept mail on 127.0.0.1:port until stdin closes, then print how much arrived: messages, distinct
+    Message-IDs, bytes."""
     from aiosmtpd.controller import Controller
 
     class Counting:
-        messages, size = 0, 0
+        messages, size, ids = 0, 0, set()
 
         async def handle_DATA(self, server, session, envelope):
             Counting.messages += 1
             Counting.size += len(envelope.original_content or b"")
+            head = (envelope.original_content or b"").split(b"\r\n\r\n", 1)[0]
+            Counting.ids.update(line.split(b":", 1)[1].strip() for line in head.split(b"\r\n")
+                                if line.lower().startswith(b"message-id:"))
             return "250 Message accepted for delivery"
 
     controller = Controller(Counting(), hostname="127.0.0.1", port=port)
@@ -49,7 +53,65 @@ def smtp_server(port: int) -> None:
     print("ready", flush=True)
     sys.stdin.read()
     controller.stop()
-    print(f"{Counting.messages} {Counting.size}", flush=True)
+    print(f"{Counting.messages} {len(Counting.ids)} {Counting.size}", flush=True)
+
+
+def start_smtp_server() -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    server = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--smtp-server", str(port)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert server.stdout.readline().strip() == "ready"
+    return server, port
+
+
+def stop_smtp_server(server: subprocess.Popen) -> tuple[int, int, int]:
+    """Messages received, distinct Message-IDs, bytes."""
+    out, _ = server.communicate("", timeout=60)
+    received, distinct, size = map(int, out.split())
+    return received, distinct, size
+
+
+def use_smtp(port: int) -> None:
+    from django.conf import settings
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 20}}}
+
+
+def worker(url: str, port: int) -> None:
+    """A delivery worker in its own process: on a line from stdin, deliver until nothing is queued."""
+    benchdb.configure(url)
+    use_smtp(port)
+    from unmentoring.notifications.models import Message
+    from unmentoring.notifications.services import messages_deliver_due
+
+    print("ready", flush=True)
+    sys.stdin.readline()
+    delivered = 0
+    while True:
+        delivered += messages_deliver_due()
+        if not Message.objects.filter(status="queued").exists():
+            break
+        time.sleep(0.5)  # what is left is leased by another worker (or a killed one, until its lease runs out)
+    print(delivered, flush=True)
+
+
+def start_worker(url: str, port: int) -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", "--database-url", url,
+                                "--smtp-port", str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "ready"
+    return process
+
+
+def deliver_with_workers(url: str, port: int, workers: int) -> tuple[float, list[int]]:
+    """Wall time for ``workers`` processes to deliver everything queued, and what each delivered."""
+    processes = [start_worker(url, port) for _ in range(workers)]
+    start = time.perf_counter()
+    for process in processes:
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    counts = [int(process.communicate(timeout=3600)[0]) for process in processes]
+    return time.perf_counter() - start, counts
 
 
 def free_port() -> int:
@@ -94,16 +156,23 @@ def build(members: int) -> int:
 # --- The timed delivery ----------------------------------------------------------------
 
 
+CLAIM = "claim a batch (select for update skip locked, lease)"
+LOAD = "load a batch's seats and groups (intro loader)"
+RENDER = "render (three templates, .ics)"
+BUILD = "build EmailMultiAlternatives"
+SEND = "SMTP send (one session a batch)"
+STORE = "mark sent (one UPDATE, commit)"
+STEPS = [CLAIM, LOAD, RENDER, BUILD, SEND, STORE]
+
+
 def deliver(port: int) -> dict:
-    from django.conf import settings
     from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
     from django.db import connection
 
     import unmentoring.notifications.services as services
     from unmentoring.notifications.models import Message
 
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 20}}}
+    use_smtp(port)
     timings: dict[str, float] = defaultdict(float)
 
     def timed(owner, name, label):
@@ -119,11 +188,12 @@ def deliver(port: int) -> dict:
 
         setattr(owner, name, wrapper)
 
-    timed(services, "_claim", "claim (select for update, save)")
-    timed(services, "message_render", "render (load seat, templates, .ics, save)")
-    timed(services, "prepare", "  of which loader (seat, group, .ics)")
-    timed(services, "build_email", "build EmailMultiAlternatives")
-    timed(SmtpBackend, "send_messages", "SMTP send (one session a batch)")
+    timed(services, "_claim_batch", CLAIM)
+    timed(services, "_prepared_for", LOAD)
+    timed(services, "message_render", RENDER)
+    timed(services, "build_email", BUILD)
+    timed(SmtpBackend, "send_messages", SEND)
+    timed(services, "_store", STORE)
 
     queries = {"n": 0, "s": 0.0}
 
@@ -149,60 +219,76 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--messages", type=int, default=2000, help="members drawn, so intros queued (default 2000)")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="deliver with this many worker processes (default: in this process, timing each step)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     parser.add_argument("--smtp-server", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--smtp-port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.smtp_server:
         smtp_server(args.smtp_server)
+        return
+    if args.worker:
+        worker(args.database_url, args.smtp_port)
         return
     url = args.database_url
     benchdb.create(url)
     benchdb.configure(url)
     from django.db import connection
 
-    port = free_port()
-    server = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--smtp-server", str(port)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    from unmentoring.notifications.models import Message
+
+    server, port = start_smtp_server()
     try:
-        assert server.stdout.readline().strip() == "ready"
         benchdb.migrate()
         start = time.perf_counter()
         build(args.messages)
         built = time.perf_counter() - start
-        result = deliver(port)
-        out, _ = server.communicate("", timeout=60)
-        received, size = map(int, out.split())
-        total = result["total"]
-        n = result["delivered"]
+        queued = Message.objects.filter(status="queued").count()
+        connection.close()  # the workers start on a quiet database
+        if args.workers:
+            total, counts = deliver_with_workers(url, port, args.workers)
+            n = sum(counts)
+            result = {}
+            how = f"{args.workers} worker process{'es' if args.workers > 1 else ''} (delivered {' + '.join(map(str, counts))})"
+        else:
+            result = deliver(port)
+            total, n = result["total"], result["delivered"]
+            how = "messages_deliver_due() in this process"
+        received, distinct, size = stop_smtp_server(server)
+        sent = Message.objects.filter(status="sent").count()
         print()
-        print(benchdb.table([
+        rows = [
             ("database", f"{connection.vendor} ({url.rsplit('@', 1)[-1] if '@' in url else url})"),
-            ("intros queued by the draw (build + draw, s)", f"{result['queued']:,} ({built:.1f})"),
-            ("delivered / received by the SMTP server", f"{n:,} / {received:,}"),
+            ("intros queued by the draw (build + draw, s)", f"{queued:,} ({built:.1f})"),
+            ("delivered by", how),
+            ("delivered / received by the SMTP server / distinct Message-IDs", f"{n:,} / {received:,} / {distinct:,}"),
             ("mean message size, KiB", f"{size / max(received, 1) / 1024:.1f}"),
-            ("messages_deliver_due(), s", f"{total:.2f}"),
+            ("wall time, s", f"{total:.2f}"),
             ("throughput, messages/s", f"{n / total:.1f}"),
-            ("SQL statements per message (time in execute per message, ms)",
-             f"{result['queries'] / n:.1f} ({1000 * result['query_s'] / n:.2f})"),
-            ("peak RSS, MiB", f"{benchdb.peak_rss_mib():.0f}"),
-        ], ("", "value")))
-        print()
-        parts = result["timings"]
-        inside = ["claim (select for update, save)", "render (load seat, templates, .ics, save)",
-                  "build EmailMultiAlternatives", "SMTP send (one session a batch)"]
-        rows = [(label, f"{1000 * parts[label] / n:.2f}", f"{100 * parts[label] / total:.0f}%") for label in
-                ["claim (select for update, save)", "render (load seat, templates, .ics, save)",
-                 "  of which loader (seat, group, .ics)", "build EmailMultiAlternatives", "SMTP send (one session a batch)"]]
-        rest = total - sum(parts[label] for label in inside)
-        rows += [("rest (mark sent, pick batches)", f"{1000 * rest / n:.2f}", f"{100 * rest / total:.0f}%"),
-                 ("per message", f"{1000 * total / n:.2f}", "100%")]
-        print(benchdb.table(rows, ("step", "ms per message", "share")))
-        if received != n or result["sent"] != n:
-            sys.exit(f"MISMATCH: delivered {n}, received {received}, marked sent {result['sent']}")
+        ]
+        if result:
+            rows += [("SQL statements per message (time in execute per message, ms)",
+                      f"{result['queries'] / n:.1f} ({1000 * result['query_s'] / n:.2f})"),
+                     ("peak RSS, MiB", f"{benchdb.peak_rss_mib():.0f}")]
+        print(benchdb.table(rows, ("", "value")))
+        if result:
+            print()
+            parts = result["timings"]
+            steps = [(label, f"{1000 * parts[label] / n:.2f}", f"{100 * parts[label] / total:.0f}%") for label in STEPS]
+            rest = total - sum(parts[label] for label in STEPS)
+            steps += [("rest (pick batches, loop)", f"{1000 * rest / n:.2f}", f"{100 * rest / total:.0f}%"),
+                      ("per message", f"{1000 * total / n:.2f}", "100%")]
+            print(benchdb.table(steps, ("step", "ms per message", "share")))
+        if not (received == distinct == n == sent == queued):
+            sys.exit(f"MISMATCH: queued {queued}, delivered {n}, received {received} ({distinct} distinct), "
+                     f"marked sent {sent}")
     finally:
         if server.poll() is None:
             server.kill()
         if not args.keep:
+            connection.close()
             benchdb.drop(url)
             print(f"\ndropped the benchmark database ({url.rsplit('/', 1)[-1]})")
 

@@ -2,17 +2,22 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import run_tasks
+from tests.conftest import at_once, run_tasks
 from tests.factories import PersonFactory
 from tests.links import first_link
 from unmentoring.accounts.services import sign_in_request
+from unmentoring.notifications import services
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import (
+    CLAIM_BATCH,
+    LEASE_MARGIN,
     Outgoing,
     _claim,
+    _claim_batch,
     message_deliver,
     message_render,
     messages_deliver_due,
@@ -285,3 +290,49 @@ def test_list_unsubscribe_goes_out_as_a_plain_url_however_long_the_address(smtp_
     assert f"\r\nList-Unsubscribe: <{link}>\r\n" in head
     assert "\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click" in head
     assert "=?utf-8?" not in head
+
+
+def _queue_many(count: int, prefix: str = "many") -> None:
+    messages_queue([Outgoing(template="already_member", to_email=f"person{n}@example.org", idempotency_key=f"{prefix}:{n}",
+                             context={"name": f"Person {n}", "programme_name": "Coffee", "link": "http://x/"})
+                    for n in range(count)])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_delivering_at_once_send_every_message_exactly_once(smtp_server):
+    """Each worker claims its own batches (on PostgreSQL skipping rows another has locked): none is sent twice,
+    none is skipped."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent workers in threads are a PostgreSQL matter; SQLite serialises writers")
+    count = 7 * CLAIM_BATCH + 3
+    _queue_many(count)
+    results = at_once(4, messages_deliver_due)
+    assert all(isinstance(r, int) for r in results), results
+    assert sum(results) == count
+    ids = [m["Message-ID"] for m in smtp_server.received]
+    assert len(ids) == count and len(set(ids)) == count
+    assert Message.objects.filter(status="sent").count() == count
+
+
+def test_a_batch_past_its_lease_hands_back_what_it_has_not_sent_without_counting_an_attempt(smtp_server):
+    _queue_many(5)
+    messages = _claim_batch(timezone.now())
+    assert [m.attempts for m in messages] == [1] * 5
+    # The mail server was so slow that less than the margin is left of the lease when the batch starts.
+    for message in messages:
+        message.next_attempt_at = timezone.now() + LEASE_MARGIN - timedelta(seconds=1)
+    services._deliver_claimed(messages, now=timezone.now(), mailer=None)
+    assert smtp_server.received == []
+    handed_back = Message.objects.filter(status="queued")
+    assert handed_back.count() == 5
+    assert {m.attempts for m in handed_back} == {0}
+    assert messages_deliver_due(now=timezone.now()) == 5  # due again at once, for any worker
+
+
+def test_one_broken_message_in_a_batch_costs_only_itself(member, smtp_server):
+    _queue_many(3)
+    Message.objects.filter(idempotency_key="many:1").update(template="no_such_template")
+    assert messages_deliver_due(now=timezone.now()) == 2
+    broken = Message.objects.get(idempotency_key="many:1")
+    assert broken.status == "queued" and broken.attempts == 1 and "no_such_template" in broken.last_error
+    assert len(smtp_server.received) == 2

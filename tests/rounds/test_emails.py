@@ -1,14 +1,17 @@
 """Every round email renders with every value its templates ask for (rounds build the context, notifications the templates)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from tests.factories import MembershipFactory
 from tests.rounds.helpers import SCHEDULED_AT
 from unmentoring.notifications.models import Message
-from unmentoring.notifications.registry import MessageNoLongerApplies
+from unmentoring.notifications.registry import MessageNoLongerApplies, Prepared, prepare, prepare_many
 from unmentoring.notifications.services import message_render, messages_deliver_due
 from unmentoring.rounds.models import Round, Seat
 from unmentoring.rounds.selectors import still_in_group
-from unmentoring.rounds.services.lifecycle import rounds_advance
+from unmentoring.rounds.services.lifecycle import round_draw, round_schedule_next, rounds_advance
 from unmentoring.rounds.services.rematch import seat_request_rematch
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +94,27 @@ def test_the_emails_of_an_organiser_steering_a_round_render_with_nothing_missing
     alone = still_in_group(groups[1].seats.all()).get()
     moved_on = groups[1].seats.exclude(pk=alone.pk).get()
     assert sorted(m.idempotency_key for m in no_longer) == sorted([f"intro:{alone.pk}", f"intro:{moved_on.pk}"])
+
+
+def test_a_batch_of_intros_reads_its_seats_and_groups_in_the_same_queries_for_two_or_twenty(weekly):
+    for n in range(20):
+        MembershipFactory(programme=weekly, organisation=f"Org {n % 5}", phone="+447700900123")
+    rnd = round_schedule_next(programme=weekly, now=SCHEDULED_AT)
+    round_draw(round_id=rnd.pk, now=rnd.draw_at)
+    stored = [m.context for m in Message.objects.filter(template="intro").order_by("pk")]
+
+    def queries(contexts):
+        with CaptureQueriesContext(connection) as captured:
+            prepared = prepare_many("intro", contexts)
+        assert all(isinstance(p, Prepared) for p in prepared) and len(prepared) == len(contexts)
+        return len(captured)
+
+    assert queries(stored[:2]) == queries(stored) == 2
+    # What a batch prepares is what one intro alone prepares (links aside: signed, they carry the second).
+    batch, alone = prepare_many("intro", stored[:1])[0], prepare("intro", stored[0])
+    assert batch.attachments == alone.attachments
+
+    def unlinked(context):
+        return {key: value for key, value in context.items() if not key.endswith("_link")}
+
+    assert unlinked(batch.context) == unlinked(alone.context) and len(batch.context) == len(alone.context)

@@ -6,15 +6,16 @@ import email.policy
 import hashlib
 import logging
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.dispatch import Signal
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -24,7 +25,7 @@ from django.utils import timezone
 from unmentoring.notifications.backends import notify_send_sms
 from unmentoring.notifications.enums import Channel, MessageStatus
 from unmentoring.notifications.models import Message
-from unmentoring.notifications.registry import MessageNoLongerApplies, prepare
+from unmentoring.notifications.registry import MessageNoLongerApplies, Prepared, prepare, prepare_many
 
 logger = logging.getLogger(__name__)
 
@@ -137,9 +138,12 @@ def _render_plain(name: str, context: dict) -> str:
     return get_template(name).template.render(Context(context, autoescape=False))
 
 
-def message_render(message: Message, *, save: bool = True) -> Message:
-    """Fill in the subject, bodies, headers and attachments from the template and context."""
-    prepared = prepare(message.template, message.context)
+def message_render(message: Message, *, save: bool = True, prepared: Prepared | None = None) -> Message:
+    """Fill in the subject, bodies, headers and attachments from the template and context.
+
+    ``prepared`` is the context a batch loader already read (see ``prepare_many``).
+    """
+    prepared = prepared if prepared is not None else prepare(message.template, message.context)
     context = prepared.context
     name = f"notifications/email/{message.template}"
     if message.channel == Channel.SMS:
@@ -153,22 +157,84 @@ def message_render(message: Message, *, save: bool = True) -> Message:
     message.attachments = prepared.attachments
     message.rendered_at = timezone.now()
     if save:
-        message.save(update_fields=["subject", "body_text", "body_html", "headers", "attachments", "rendered_at"])
+        message.save(update_fields=RENDERED)
     return message
 
 
+RENDERED = ["subject", "body_text", "body_html", "headers", "attachments", "rendered_at"]
+
+# How many due messages a worker leases at once: one transaction claims them all (on PostgreSQL skipping
+# rows another worker has locked), so many workers share the queue without waiting on each other. Small,
+# because a worker killed mid-batch holds the rest of its claim until the lease runs out (a minute).
+CLAIM_BATCH = 20
+# A worker stops starting sends this long before its lease runs out, and hands the rest back, so that a
+# slow mail server never lets another worker claim a message this one is still about to send.
+LEASE_MARGIN = timedelta(seconds=15)
+
+
+def _lease(messages: list[Message], claimed_at: datetime) -> None:
+    """Count an attempt on each and keep the others off it until its backoff has passed (one UPDATE per
+    distinct attempt count: nearly always one)."""
+    by_attempts: dict[int, list[int]] = defaultdict(list)
+    for message in messages:
+        message.attempts += 1
+        message.next_attempt_at = claimed_at + retry_delay(message.attempts)
+        by_attempts[message.attempts].append(message.pk)
+    for attempts, ids in by_attempts.items():
+        Message.objects.filter(pk__in=ids).update(attempts=attempts, next_attempt_at=claimed_at + retry_delay(attempts))
+
+
 def _claim(message_id: int, now: datetime) -> Message | None:
-    """Take a due message for one delivery attempt; None if it is not due or already done."""
+    """Take one due message for a delivery attempt; None if it is not due or already done."""
     with transaction.atomic():
         message = Message.objects.select_for_update().filter(pk=message_id).first()
         if message is None or message.status != MessageStatus.QUEUED or message.next_attempt_at > now:
             return None
-        message.attempts += 1
-        # Lease: nobody else picks it up before this attempt's backoff has passed, counted from
-        # the moment of the claim (a long batch's ``now`` is its start, already in the past).
-        message.next_attempt_at = max(now, timezone.now()) + retry_delay(message.attempts)
-        message.save(update_fields=["attempts", "next_attempt_at"])
+        # Counted from the moment of the claim (a long batch's ``now`` is its start, already in the past).
+        _lease([message], max(now, timezone.now()))
         return message
+
+
+def _claim_batch(now: datetime, limit: int = CLAIM_BATCH) -> list[Message]:
+    """Take up to ``limit`` due messages, oldest due first, in one transaction."""
+    with transaction.atomic():
+        # SKIP LOCKED: another worker's claim in progress is passed over, not waited for (PostgreSQL; SQLite
+        # serialises writers, so its claims never overlap).
+        messages = list(Message.objects.select_for_update(skip_locked=True)
+                        .filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
+                        .order_by("next_attempt_at", "pk")[:limit])
+        if messages:
+            _lease(messages, max(now, timezone.now()))
+        return messages
+
+
+def _release(messages: list[Message], *, at: datetime) -> None:
+    """Hand claimed messages back unsent, due ``at``, without counting the attempt."""
+    for message in messages:
+        message.attempts -= 1
+        message.next_attempt_at = at
+    Message.objects.filter(pk__in=[m.pk for m in messages], status=MessageStatus.QUEUED).update(
+        attempts=F("attempts") - 1, next_attempt_at=at)
+
+
+@contextmanager
+def _cheap_commit():
+    """A transaction whose commit need not wait for the disk (PostgreSQL's synchronous_commit off).
+
+    Used for marking a message sent, cancelled or failed: if the database server itself crashed before
+    the mark reached the disk, the message would be sent again, with the same Message-ID, which delivery
+    at least once allows. A worker killed after its commit loses nothing.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
+def _store(message: Message, fields: list[str]) -> None:
+    with _cheap_commit():
+        Message.objects.filter(pk=message.pk).update(**{field: getattr(message, field) for field in fields})
 
 
 class OutboxEmail(EmailMultiAlternatives):
@@ -220,23 +286,61 @@ def message_deliver_alone(*, message_id: int) -> Message | None:
 def message_deliver(*, message_id: int, now: datetime | None = None, mailer=None) -> Message | None:
     """Try to deliver one queued message; on failure it is retried later, for OUTBOX_RETRY_HOURS, then marked failed.
 
-    ``mailer`` is an open mail connection to reuse (a batch sends over one SMTP session).
+    ``mailer`` is an open mail connection to reuse.
     """
     now = now or timezone.now()
     message = _claim(message_id, now)
     if message is None:
         return None
-    try:
+    _deliver_claimed([message], now=now, mailer=mailer)
+    return message
+
+
+def _prepared_for(messages: list[Message]) -> dict[int, Prepared | Exception]:
+    """Each unrendered message's context, read for the whole batch at once per template."""
+    by_template: dict[str, list[Message]] = defaultdict(list)
+    for message in messages:
         if message.rendered_at is None:
-            message_render(message)
+            by_template[message.template].append(message)
+    prepared: dict[int, Prepared | Exception] = {}
+    for template, group in by_template.items():
+        prepared.update(zip([m.pk for m in group], prepare_many(template, [m.context for m in group]), strict=True))
+    return prepared
+
+
+def _deliver_claimed(messages: list[Message], *, now: datetime, mailer=None) -> None:
+    """Render and send claimed messages, marking each as it goes (so a worker killed mid-batch has sent
+    again at most the one message in flight); hand back whatever its lease no longer covers."""
+    try:
+        prepared = _prepared_for(messages)
+    except Exception:  # a loader that fails for the batch: try each alone, so one bad message costs only itself
+        logger.exception("Preparing a batch of %s messages failed; preparing them one by one", len(messages))
+        prepared = {}
+    deadline = min(m.next_attempt_at for m in messages) - LEASE_MARGIN
+    for index, message in enumerate(messages):
+        if timezone.now() >= deadline:
+            _release(messages[index:], at=min(now, timezone.now()))
+            return
+        _deliver_one(message, prepared.get(message.pk), now=now, mailer=mailer)
+
+
+def _deliver_one(message: Message, prepared: Prepared | Exception | None, *, now: datetime, mailer) -> None:
+    rendered: list[str] = []
+    try:
+        if isinstance(prepared, Exception):
+            raise prepared
+        if message.rendered_at is None:
+            message_render(message, save=False, prepared=prepared)
+            rendered = RENDERED
     except MessageNoLongerApplies as gone:
         message.status = MessageStatus.CANCELLED
         message.last_error = f"Not sent: {gone}"
-        message.save(update_fields=["status", "last_error"])
-        return message
+        _store(message, ["status", "last_error"])
+        return
     except Exception as error:  # a template or data error: count it as a failed attempt, keep the batch going
         logger.exception("Rendering message %s failed", message.pk)
-        return _attempt_failed(message, error, now)
+        _attempt_failed(message, error)
+        return
     try:
         if message.channel == Channel.SMS:
             notify_send_sms(phone_number=message.to_phone, body=message.body_text, reference=message.idempotency_key)
@@ -249,57 +353,47 @@ def message_deliver(*, message_id: int, now: datetime | None = None, mailer=None
         if mailer is not None:
             mailer.close()  # reconnect for the next message rather than reuse a broken session
         logger.warning("Delivery of message %s failed (attempt %s): %s", message.pk, message.attempts, error)
-        return _attempt_failed(message, error, now)
+        _attempt_failed(message, error, rendered)
+        return
     message.status = MessageStatus.SENT
     message.sent_at = timezone.now()
     message.last_error = ""
-    message.save(update_fields=["status", "sent_at", "last_error"])
-    return message
+    _store(message, ["status", "sent_at", "last_error", *rendered])
 
 
-def _attempt_failed(message: Message, error: Exception, now: datetime) -> Message:
-    """Keep the error; once retries have run for OUTBOX_RETRY_HOURS since it was queued, give up."""
+def _attempt_failed(message: Message, error: Exception, rendered: list[str] = ()) -> None:
+    """Keep the error (and what was rendered); once retries have run for OUTBOX_RETRY_HOURS since it was
+    queued, give up."""
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
     if message.next_attempt_at > message.queued_at + retry_for():  # the next try would be past the deadline
         message.status = MessageStatus.FAILED
         logger.error("Gave up on message %s after %s attempts: %s", message.pk, message.attempts, message.last_error)
-    message.save(update_fields=["last_error", "status"])
-    return message
+    _store(message, ["last_error", "status", *rendered])
 
 
-def messages_deliver_due(*, now: datetime | None = None, batch: int = 500) -> int:
-    """Deliver every queued message whose next attempt is due, in batches, until none is left.
+def messages_deliver_due(*, now: datetime | None = None, batch: int = CLAIM_BATCH) -> int:
+    """Deliver every queued message whose next attempt is due, a claimed batch at a time, until none is left.
 
-    Each message is claimed (leased) before it is sent, so several of these
-    running at once (workers, the scheduler) never send one message at the same
-    time. Delivery is at least once: a worker killed after the mail server took
-    a message and before it was marked sent leaves it leased, and it is sent
-    again, with the same Message-ID, when the lease runs out (docs/design.md §8).
+    Each batch is claimed (leased) in one transaction before it is sent, so any
+    number of these running at once (workers, the scheduler) never send one
+    message at the same time. Delivery is at least once: a worker killed after
+    the mail server took a message and before it was marked sent leaves it
+    leased, and it is sent again, with the same Message-ID, when the lease runs
+    out (docs/design.md §8). A batch goes over one SMTP session.
     """
     now = now or timezone.now()
-    delivered, after = 0, 0
-    while True:
-        due = list(
-            Message.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now, pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch]
-        )
-        if not due:
-            return delivered
+    delivered = 0
+    while messages := _claim_batch(now, batch):
         mailer = mailers["default"]
-        given_up: Counter = Counter()
-        last_error = ""
         try:
-            for message_id in due:
-                message = message_deliver(message_id=message_id, now=now, mailer=mailer)
-                delivered += bool(message and message.status == MessageStatus.SENT)
-                if _gave_up(message):
-                    given_up[message.programme_id] += 1
-                    last_error = message.last_error
+            _deliver_claimed(messages, now=now, mailer=mailer)
         finally:
             mailer.close()
-            _announce_given_up(given_up, last_error)  # once per batch, however many messages it gave up on
-        after = due[-1]
+            given_up = Counter(m.programme_id for m in messages if _gave_up(m))
+            # Once per batch, however many messages it gave up on.
+            _announce_given_up(given_up, next((m.last_error for m in reversed(messages) if _gave_up(m)), ""))
+        delivered += sum(m.status == MessageStatus.SENT for m in messages)
+    return delivered
 
 
 def delivery_failed_message(*, person, count: int, batch: str, last_error: str, programme=None) -> Outgoing:

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from unmentoring.core.links import absolute_url
 from unmentoring.notifications.enums import Channel
-from unmentoring.notifications.registry import MessageNoLongerApplies, Prepared, email_loader
+from unmentoring.notifications.registry import MessageNoLongerApplies, Prepared, email_batch_loader, email_loader
 from unmentoring.notifications.services import Outgoing
 from unmentoring.programmes.enums import MembershipStatus
 from unmentoring.programmes.links import digests_off_link, membership_email_context, resume_link
@@ -26,7 +26,7 @@ from unmentoring.rounds.calendar import calendar_file
 from unmentoring.rounds.enums import Publish, RematchOutcome, RoundState
 from unmentoring.rounds.links import CALENDAR, CHECKIN, REMATCH, REPORT, seat_link, skip_link
 from unmentoring.rounds.models import Round, Seat
-from unmentoring.rounds.selectors import learnings_published, seat_with_others
+from unmentoring.rounds.selectors import learnings_published, seat_with_others, seats_with_others
 
 
 def _long_date(moment, tz, *, year: bool = True) -> str:
@@ -200,7 +200,17 @@ def _contact(seat: Seat) -> dict:
 
 @email_loader("intro")
 def intro(stored: dict) -> Prepared:
-    found = seat_with_others(stored["seat"])
+    return _intro(stored, seat_with_others(stored["seat"]))
+
+
+@email_batch_loader("intro")
+def intros(stored: list[dict]):
+    """A batch of intros reads its seats and their groups in two queries, not two per intro."""
+    found = seats_with_others([one["seat"] for one in stored])
+    return lambda one: _intro(one, found.get(one["seat"]))
+
+
+def _intro(stored: dict, found: tuple[Seat, list[Seat]] | None) -> Prepared:
     if found is None:
         raise MessageNoLongerApplies("the member is no longer in this group")
     seat, others = found

@@ -187,6 +187,18 @@ def seat_with_others(seat_id: int) -> tuple[Seat, list[Seat]] | None:
     return seat, others
 
 
+def seats_with_others(seat_ids: list[int]) -> dict[int, tuple[Seat, list[Seat]]]:
+    """``seat_with_others`` for many seats at once, in two queries: {seat id: (seat, others)}."""
+    seats = list(Seat.objects.select_related("group__round__programme", "membership__person", "membership__programme",
+                                             "checkin")
+                 .filter(pk__in=seat_ids, membership__isnull=False))
+    in_groups: dict[int, list[Seat]] = defaultdict(list)
+    for other in (still_in_group(Seat.objects.filter(group_id__in={s.group_id for s in seats}))
+                  .select_related("membership__person").order_by("pk")):
+        in_groups[other.group_id].append(other)
+    return {seat.pk: (seat, [o for o in in_groups[seat.group_id] if o.pk != seat.pk]) for seat in seats}
+
+
 def still_in_group(seats):
     """The seats whose member is still in their group: not erased, not left the programme, not moved to a
     new group. Only they are named to the rest of the group (round page, check-in, emails)."""
