@@ -227,6 +227,10 @@ if NOTIFY_API_KEY:
                                    "whose subject is ((subject)) and body is ((body)) in GOV.UK Notify and set its id.")
     MAILERS = {"default": {"BACKEND": "unmentoring.notifications.backends.NotifyEmailBackend", "OPTIONS": {
         "api_key": NOTIFY_API_KEY, "template_id": NOTIFY_EMAIL_TEMPLATE_ID, "base_url": NOTIFY_BASE_URL}}}
+# GOV.UK Notify's limits for the key and the service: sending is paced to stay within them, and what the
+# day's limit leaves waits for the next day (midnight UTC).
+NOTIFY_RATE_PER_MINUTE = env.int("NOTIFY_RATE_PER_MINUTE", default=3000)
+NOTIFY_DAILY_LIMIT = env.int("NOTIFY_DAILY_LIMIT", default=250_000)
 # A message that cannot be delivered is retried (backoff doubling from a minute, at most an hour apart)
 # for this long, then marked failed; organisers and site admins are told; `unmentoring outbox requeue` resends.
 OUTBOX_RETRY_HOURS = env.int("OUTBOX_RETRY_HOURS", default=72)

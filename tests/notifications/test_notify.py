@@ -5,17 +5,21 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.clock import at
+from tests.conftest import at_once
 from unmentoring.notifications.models import Message
-from unmentoring.notifications.services import messages_deliver_due
+from unmentoring.notifications.services import Outgoing, messages_deliver_due, messages_queue
 from unmentoring.programmes.models import Membership
 from unmentoring.rounds.models import Round
 from unmentoring.rounds.services.lifecycle import rounds_advance
@@ -26,25 +30,63 @@ EMAIL_TEMPLATE, SMS_TEMPLATE = str(uuid.uuid4()), str(uuid.uuid4())
 
 
 class StandInNotify(BaseHTTPRequestHandler):
+    """Notify's API as far as we use it, with its limits: a token bucket per key (a 429 RateLimitError
+    when it is empty) and a daily limit per service (a 429 TooManyRequestsError)."""
+
     received: list
+    refused: list
+    lock = threading.Lock()
+    capacity, per_second, tokens, refilled = float("inf"), 0.0, float("inf"), 0.0
+    daily_limit, sent = None, 0
 
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         token = self.headers["Authorization"].removeprefix("Bearer ")
         claims = jwt.decode(token, SECRET, algorithms=["HS256"])  # a bad signature fails the test
-        self.received.append((self.path, claims["iss"], body))
-        self.send_response(201)
+        with self.lock:
+            handler = type(self)
+            clock = time.monotonic()
+            handler.tokens = min(handler.capacity, handler.tokens + (clock - handler.refilled) * handler.per_second)
+            handler.refilled = clock
+            if handler.daily_limit is not None and handler.sent >= handler.daily_limit:
+                error = ("TooManyRequestsError", f"Exceeded send limits ({handler.daily_limit}) for today")
+            elif handler.tokens < 1:
+                error = ("RateLimitError", "Exceeded rate limit for key type LIVE of 3000 requests per 60 seconds")
+            else:
+                error = None
+                handler.tokens -= 1
+                handler.sent += 1
+                self.received.append((self.path, claims["iss"], body))
+            if error:
+                self.refused.append(error[0])
+        self.send_response(429 if error else 201)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
-        self.wfile.write(json.dumps({"id": str(uuid.uuid4())}).encode())
+        answer = ({"status_code": 429, "errors": [{"error": error[0], "message": error[1]}]} if error
+                  else {"id": str(uuid.uuid4())})
+        self.wfile.write(json.dumps(answer).encode())
 
     def log_message(self, *args):
         pass
 
 
+def limited(received, *, capacity=float("inf"), per_second=0.0, daily_limit=None):
+    """Give the running stand-in Notify these limits (``received`` is what the ``notify`` fixture gave)."""
+    handler = received.handler
+    handler.capacity, handler.per_second, handler.tokens = capacity, per_second, capacity
+    handler.refilled, handler.daily_limit = time.monotonic(), daily_limit
+    return handler
+
+
+class Received(list):
+    handler: type
+
+
 @pytest.fixture
 def notify(settings):
-    handler = type("Handler", (StandInNotify,), {"received": []})
+    received = Received()
+    handler = type("Handler", (StandInNotify,), {"received": received, "refused": []})
+    received.handler = handler
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -53,7 +95,7 @@ def notify(settings):
     settings.NOTIFY_EMAIL_TEMPLATE_ID, settings.NOTIFY_SMS_TEMPLATE_ID = EMAIL_TEMPLATE, SMS_TEMPLATE
     settings.MAILERS = {"default": {"BACKEND": "unmentoring.notifications.backends.NotifyEmailBackend", "OPTIONS": {
         "api_key": API_KEY, "template_id": EMAIL_TEMPLATE, "base_url": base_url}}}
-    yield handler.received
+    yield received
     server.shutdown()
 
 
@@ -112,3 +154,76 @@ def test_text_reminders_need_a_mobile_number(client, member, settings):
     assert client.post(url, {**data, "phone": "07911 123456"}).status_code == 302
     member.refresh_from_db()
     assert member.sms_agreed_at is not None
+
+
+def _queue_emails(count: int) -> None:
+    messages_queue([Outgoing(template="already_member", to_email=f"person{n}@example.org", idempotency_key=f"paced:{n}",
+                             context={"name": f"Person {n}", "programme_name": "Coffee", "link": "http://x/"})
+                    for n in range(count)])
+
+
+@pytest.mark.django_db
+def test_sending_is_paced_to_stay_within_notifys_rate_limit(notify, settings):
+    """Notify's bucket here holds 25 and refills 10 a second; ours is set to 600 a minute (a bucket of 20
+    refilling 9.7 a second): 60 emails all go, and Notify never has to refuse one."""
+    handler = limited(notify, capacity=25, per_second=10)
+    settings.NOTIFY_RATE_PER_MINUTE = 600
+    _queue_emails(60)
+    assert messages_deliver_due() == 60
+    assert len(notify) == 60
+    assert handler.refused == []
+    assert set(Message.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
+@pytest.mark.django_db
+def test_a_429_is_waited_out_and_retried_without_counting_as_a_failed_attempt(notify, settings):
+    """Our pace set far above what this Notify allows (a bucket of 5, 20 a second): it answers 429s,
+    and every email still goes, each on its first counted attempt."""
+    handler = limited(notify, capacity=5, per_second=20)
+    settings.NOTIFY_RATE_PER_MINUTE = 100_000
+    _queue_emails(30)
+    assert messages_deliver_due() == 30
+    assert handler.refused and set(handler.refused) == {"RateLimitError"}
+    assert len(notify) == 30
+    assert set(Message.objects.values_list("status", "attempts", "last_error")) == {("sent", 1, "")}
+
+
+@pytest.mark.django_db
+def test_what_the_days_limit_leaves_goes_the_next_day(notify, settings):
+    settings.NOTIFY_DAILY_LIMIT = 5
+    _queue_emails(8)
+    today = timezone.now()
+    tomorrow = datetime.combine(today.astimezone(UTC).date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    assert messages_deliver_due(now=today) == 5
+    waiting = Message.objects.filter(status="queued")
+    assert waiting.count() == 3
+    assert {(m.attempts, m.next_attempt_at) for m in waiting} == {(0, tomorrow)}  # not counted as failed
+    assert messages_deliver_due(now=tomorrow - timedelta(seconds=1)) == 0
+    assert messages_deliver_due(now=tomorrow + timedelta(minutes=1)) == 3
+    assert len(notify) == 8
+
+
+@pytest.mark.django_db
+def test_when_notify_says_the_day_is_full_the_rest_waits_for_the_next_day(notify, settings):
+    """Notify's own count can be ahead of ours (another system sends with the same service)."""
+    handler = limited(notify, daily_limit=4)
+    _queue_emails(7)
+    assert messages_deliver_due() == 4
+    assert handler.refused == ["TooManyRequestsError"]  # asked once, then the rest waited without asking
+    waiting = Message.objects.filter(status="queued")
+    assert waiting.count() == 3 and {m.attempts for m in waiting} == {0}
+    assert {m.next_attempt_at.astimezone(UTC).time() for m in waiting} == {datetime.min.time()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_share_one_pace(notify, settings):
+    """The bucket is one row for the site: two workers together keep within what one key may send."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent workers in threads are a PostgreSQL matter; SQLite serialises writers")
+    handler = limited(notify, capacity=25, per_second=10)
+    settings.NOTIFY_RATE_PER_MINUTE = 600
+    _queue_emails(60)
+    results = at_once(2, messages_deliver_due)
+    assert sum(results) == 60, results
+    assert handler.refused == []
+    assert len({body["email_address"] for _, _, body in notify}) == 60

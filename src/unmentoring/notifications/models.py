@@ -52,3 +52,18 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} to {self.to_email} ({self.status})"
+
+
+class SendingAllowance(models.Model):
+    """What a rate-limited provider (GOV.UK Notify) still allows: a token bucket shared by every worker,
+    and what was sent on its current day (see ``notifications.pacing``)."""
+
+    name = models.CharField(max_length=20, unique=True)
+    tokens = models.FloatField()
+    refilled_at = models.DateTimeField()
+    day = models.DateField()
+    sent_email = models.PositiveIntegerField(default=0)
+    sent_sms = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.tokens:.0f} tokens, {self.sent_email} emails and {self.sent_sms} texts on {self.day}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.policy
 import hashlib
 import logging
+import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -21,10 +22,12 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from notifications_python_client.errors import HTTPError as NotifyHTTPError
 
 from unmentoring.notifications.backends import notify_send_sms
 from unmentoring.notifications.enums import Channel, MessageStatus
 from unmentoring.notifications.models import Message
+from unmentoring.notifications.pacing import notify_take, notify_throttled, through_notify
 from unmentoring.notifications.registry import MessageNoLongerApplies, Prepared, prepare, prepare_many
 
 logger = logging.getLogger(__name__)
@@ -308,20 +311,102 @@ def _prepared_for(messages: list[Message]) -> dict[int, Prepared | Exception]:
     return prepared
 
 
-def _deliver_claimed(messages: list[Message], *, now: datetime, mailer=None) -> None:
+# A worker waits this long at most, in place, for a rate-limited provider's next token; longer waits are
+# handed back to the queue.
+MOST_SLEPT = timedelta(seconds=5)
+
+
+class _Throttled(Exception):
+    """The provider answered 429: too many requests (for now, or for the day)."""
+
+    def __init__(self, day_is_full: bool):
+        super().__init__("day's limit reached" if day_is_full else "rate limit reached")
+        self.day_is_full = day_is_full
+
+
+def _throttle_of(error: Exception) -> _Throttled | None:
+    """A GOV.UK Notify 429 as a _Throttled (its error type says whether it is the day's limit), else None."""
+    if not isinstance(error, NotifyHTTPError) or error.status_code != 429:
+        return None
+    try:
+        kinds = {e.get("error") for e in error.response.json().get("errors", [])}
+    except (AttributeError, TypeError, ValueError):
+        kinds = set()
+    return _Throttled(day_is_full="TooManyRequestsError" in kinds)
+
+
+class _Pacer:
+    """Takes GOV.UK Notify's allowance for a batch's messages that go through it, a few tokens at a time."""
+
+    def __init__(self, messages: list[Message], now: datetime):
+        self.now = now
+        self.left = Counter(m.channel for m in messages if through_notify(m.channel))
+        self.tokens: Counter = Counter()
+        self.blocked_until: dict[str, datetime] = {}
+        self.full_days: set[str] = set()
+
+    def hold_until(self, message: Message) -> datetime | None:
+        """None if the message may go now (waiting a moment for a token if need be), else when it may."""
+        channel = message.channel
+        if not through_notify(channel):
+            return None
+        self.left[channel] -= 1
+        if channel in self.blocked_until:
+            return self.blocked_until[channel]
+        while not self.tokens[channel]:
+            grant = notify_take(channel, self.left[channel] + 1, now=self.now)
+            self.tokens[channel] += grant.granted
+            if grant.granted:
+                break
+            if grant.day_is_full or grant.retry_at - timezone.now() > MOST_SLEPT:
+                self.block(channel, grant.retry_at, day_is_full=grant.day_is_full)
+                return grant.retry_at
+            time.sleep(max((grant.retry_at - timezone.now()).total_seconds(), 0))
+        self.tokens[channel] -= 1
+        return None
+
+    def block(self, channel: str, until: datetime, *, day_is_full: bool) -> None:
+        if day_is_full:
+            self.full_days.add(channel)
+            self.blocked_until[channel] = until
+        else:  # the rate limit is the key's, for every channel
+            self.blocked_until = dict.fromkeys([Channel.EMAIL, Channel.SMS], until) | {
+                c: t for c, t in self.blocked_until.items() if c in self.full_days}
+
+
+def _deliver_claimed(messages: list[Message], *, now: datetime, mailer=None) -> datetime | None:
     """Render and send claimed messages, marking each as it goes (so a worker killed mid-batch has sent
-    again at most the one message in flight); hand back whatever its lease no longer covers."""
+    again at most the one message in flight); hand back whatever its lease no longer covers, or a
+    provider's limits hold back. Returns when the soonest of those held back for a moment may go."""
     try:
         prepared = _prepared_for(messages)
     except Exception:  # a loader that fails for the batch: try each alone, so one bad message costs only itself
         logger.exception("Preparing a batch of %s messages failed; preparing them one by one", len(messages))
         prepared = {}
     deadline = min(m.next_attempt_at for m in messages) - LEASE_MARGIN
+    pacer = _Pacer(messages, now)
+    held: dict[datetime, list[Message]] = defaultdict(list)
     for index, message in enumerate(messages):
         if timezone.now() >= deadline:
-            _release(messages[index:], at=min(now, timezone.now()))
-            return
-        _deliver_one(message, prepared.get(message.pk), now=now, mailer=mailer)
+            held[min(now, timezone.now())] += messages[index:]
+            break
+        if (until := pacer.hold_until(message)) is not None:
+            held[until].append(message)
+            continue
+        try:
+            _deliver_one(message, prepared.get(message.pk), now=now, mailer=mailer)
+        except _Throttled as throttled:
+            logger.warning("GOV.UK Notify says %s; message %s waits", throttled, message.pk)
+            until = notify_throttled(message.channel, day_is_full=throttled.day_is_full, now=now)
+            pacer.block(message.channel, until, day_is_full=throttled.day_is_full)
+            held[until].append(message)
+    for until, waiting in held.items():
+        _release(waiting, at=until)  # not counted as an attempt
+    for channel in pacer.full_days:  # the rest of the day's queue waits for tomorrow in one go
+        Message.objects.filter(status=MessageStatus.QUEUED, channel=channel, next_attempt_at__lte=now).update(
+            next_attempt_at=pacer.blocked_until[channel])
+    soon = [until for until in held if until - now <= MOST_SLEPT]
+    return min(soon) if soon else None
 
 
 def _deliver_one(message: Message, prepared: Prepared | Exception | None, *, now: datetime, mailer) -> None:
@@ -350,6 +435,8 @@ def _deliver_one(message: Message, prepared: Prepared | Exception | None, *, now
         else:
             build_email(message).send(using="default")
     except Exception as error:  # any transport failure: keep the message and retry later
+        if (throttled := _throttle_of(error)) is not None:
+            raise throttled from error
         if mailer is not None:
             mailer.close()  # reconnect for the next message rather than reuse a broken session
         logger.warning("Delivery of message %s failed (attempt %s): %s", message.pk, message.attempts, error)
@@ -383,17 +470,22 @@ def messages_deliver_due(*, now: datetime | None = None, batch: int = CLAIM_BATC
     """
     now = now or timezone.now()
     delivered = 0
-    while messages := _claim_batch(now, batch):
+    while True:
+        messages = _claim_batch(now, batch)
+        if not messages:
+            return delivered
         mailer = mailers["default"]
         try:
-            _deliver_claimed(messages, now=now, mailer=mailer)
+            soon = _deliver_claimed(messages, now=now, mailer=mailer)
+            if soon is not None and soon > now:  # held back a moment by a provider's rate limit: wait, go on
+                time.sleep(max((soon - timezone.now()).total_seconds(), 0))
+                now = soon
         finally:
             mailer.close()
             given_up = Counter(m.programme_id for m in messages if _gave_up(m))
             # Once per batch, however many messages it gave up on.
             _announce_given_up(given_up, next((m.last_error for m in reversed(messages) if _gave_up(m)), ""))
         delivered += sum(m.status == MessageStatus.SENT for m in messages)
-    return delivered
 
 
 def delivery_failed_message(*, person, count: int, batch: str, last_error: str, programme=None) -> Outgoing:

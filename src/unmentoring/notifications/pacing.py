@@ -1,0 +1,103 @@
+"""GOV.UK Notify's limits, kept on our side: a shared token bucket for its rate limit and a count per
+day for its daily limit.
+
+Notify allows a key ``NOTIFY_RATE_PER_MINUTE`` requests in any 60 seconds
+(3,000 by default) and a service ``NOTIFY_DAILY_LIMIT`` emails and as many
+text messages a day (250,000), counted from midnight UTC. Every worker takes
+its tokens from one row in the database, so the limit holds for the site
+however many workers send. The bucket holds two seconds' worth and refills so
+that a full bucket plus a minute's refill is the rate: no 60-second window
+can carry more. Messages the day's limit leaves are carried over to the next
+UTC day; none is counted as a failed attempt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from unmentoring.notifications.enums import Channel
+from unmentoring.notifications.models import SendingAllowance
+
+NOTIFY = "notify"
+# The bucket's size, in seconds of the rate.
+BURST_SECONDS = 2
+
+
+def through_notify(channel: str) -> bool:
+    """Whether a message on this channel goes to GOV.UK Notify (text messages always; email when the
+    site's mailer is Notify's)."""
+    if channel == Channel.SMS:
+        return True
+    return settings.MAILERS["default"]["BACKEND"].endswith("NotifyEmailBackend")
+
+
+def next_utc_day(moment: datetime) -> datetime:
+    """Midnight UTC after ``moment``: when Notify's daily limits start again."""
+    return datetime.combine(moment.astimezone(UTC).date() + timedelta(days=1), time(), tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Grant:
+    granted: int
+    # When to ask again if fewer were granted than asked for.
+    retry_at: datetime | None = None
+    # True when the day's limit, not the rate, is what ran out.
+    day_is_full: bool = False
+
+
+def _bucket() -> tuple[float, float]:
+    """The bucket's capacity and its refill per second."""
+    rate = max(settings.NOTIFY_RATE_PER_MINUTE, 1)
+    capacity = max(1.0, rate * BURST_SECONDS / 60)
+    return capacity, max(rate - capacity, 1.0) / 60
+
+
+def notify_take(channel: str, wanted: int, *, now: datetime | None = None) -> Grant:
+    """Take up to ``wanted`` sends on ``channel`` from the site's allowance (one row lock)."""
+    clock = timezone.now()
+    day = max(now or clock, clock).astimezone(UTC).date()
+    capacity, per_second = _bucket()
+    with transaction.atomic():
+        SendingAllowance.objects.get_or_create(name=NOTIFY, defaults={"tokens": capacity, "refilled_at": clock,
+                                                                      "day": day})
+        allowance = SendingAllowance.objects.select_for_update().get(name=NOTIFY)
+        elapsed = max((clock - allowance.refilled_at).total_seconds(), 0.0)
+        allowance.tokens = min(capacity, allowance.tokens + elapsed * per_second)
+        allowance.refilled_at = clock
+        if allowance.day != day:
+            allowance.day, allowance.sent_email, allowance.sent_sms = day, 0, 0
+        field = "sent_sms" if channel == Channel.SMS else "sent_email"
+        left_today = max(settings.NOTIFY_DAILY_LIMIT - getattr(allowance, field), 0)
+        granted = min(wanted, left_today, int(allowance.tokens))
+        allowance.tokens -= granted
+        setattr(allowance, field, getattr(allowance, field) + granted)
+        allowance.save()
+    if granted == wanted:
+        return Grant(granted)
+    if granted == left_today:
+        return Grant(granted, next_utc_day(datetime.combine(day, time(), tzinfo=UTC)), day_is_full=True)
+    return Grant(granted, clock + timedelta(seconds=(1 - allowance.tokens % 1) / per_second))
+
+
+def notify_throttled(channel: str, *, day_is_full: bool, now: datetime | None = None) -> datetime:
+    """Notify answered 429: empty the bucket (every worker waits), or, if it says the day's limit is
+    reached, count the day as full. Returns when to try again."""
+    clock = timezone.now()
+    day = max(now or clock, clock).astimezone(UTC).date()
+    _, per_second = _bucket()
+    with transaction.atomic():
+        SendingAllowance.objects.get_or_create(name=NOTIFY, defaults={"tokens": 0, "refilled_at": clock, "day": day})
+        allowance = SendingAllowance.objects.select_for_update().get(name=NOTIFY)
+        allowance.tokens, allowance.refilled_at = 0.0, clock
+        if day_is_full:
+            allowance.day = day
+            setattr(allowance, "sent_sms" if channel == Channel.SMS else "sent_email", settings.NOTIFY_DAILY_LIMIT)
+        allowance.save()
+    if day_is_full:
+        return next_utc_day(datetime.combine(day, time(), tzinfo=UTC))
+    return clock + timedelta(seconds=max(1 / per_second, 1.0))
