@@ -307,3 +307,44 @@ def test_two_workers_drawing_at_once_make_one_set_of_groups_and_one_intro_each(w
     assert Group.objects.filter(round=rnd).count() == 4
     assert Seat.objects.filter(group__round=rnd).count() == 8
     assert Message.objects.filter(template="intro").count() == 8
+
+
+def _drawn_rows(rnd):
+    groups = [(g.number, g.explanation, g.is_rematch, g.revision, g.created_at is not None)
+              for g in Group.objects.filter(round=rnd).order_by("number")]
+    seats = list(Seat.objects.filter(group__round=rnd).order_by("group__number", "membership_id").values(
+        "group__number", "membership_id", "organisation", "arm", "rematch_outcome", "rematch_requested_at"))
+    intros = sorted((m.to_email, m.person_id, m.programme_id, m.status, m.attempts, m.channel, m.to_phone,
+                     m.subject, m.headers, m.attachments, m.rendered_at, m.created_at is not None)
+                    for m in Message.objects.filter(template="intro"))
+    return groups, seats, intros
+
+
+def test_a_big_draw_copied_in_stores_exactly_what_creating_each_row_stores(weekly, monkeypatch):
+    """On PostgreSQL a draw of many seats streams its groups, seats and intros in with COPY: the same rows,
+    defaults and all, as the ORM's bulk_create, and the intros render and send."""
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's; SQLite always creates the rows with bulk_create")
+    import unmentoring.notifications.services as outbox  # noqa: PLC0415 (their switches are what changes)
+    import unmentoring.rounds.services.lifecycle as lifecycle  # noqa: PLC0415
+
+    for n in range(24):
+        MembershipFactory(programme=weekly, organisation=f"Org {n % 5}")
+    rnd = schedule(weekly)
+    drawn = {}
+    for way, threshold in (("copy", 0), ("create", 10_000)):
+        monkeypatch.setattr(lifecycle, "COPY_SEATS_FROM", threshold)
+        monkeypatch.setattr(outbox, "uses_copy", lambda way=way: way == "copy")
+        round_draw(round_id=rnd.pk, now=rnd.draw_at)
+        drawn[way] = _drawn_rows(rnd)
+        assert len(drawn[way][0]) == 12 and len(drawn[way][1]) == 24 and len(drawn[way][2]) == 24
+        assert round_draw(round_id=rnd.pk, now=rnd.draw_at).state == "drawn"  # idempotent: nothing added
+        assert Seat.objects.filter(group__round=rnd).count() == 24
+        if way == "copy":
+            for intro in Message.objects.filter(template="intro")[:3]:
+                assert "Your match" in message_render(intro).subject
+            Message.objects.filter(template="intro").delete()
+            Seat.objects.filter(group__round=rnd).delete()
+            Group.objects.filter(round=rnd).delete()
+            Round.objects.filter(pk=rnd.pk).update(state="scheduled", drawn_at=None)
+    assert drawn["copy"] == drawn["create"]

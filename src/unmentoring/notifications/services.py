@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.policy
 import hashlib
+import json
 import logging
 import time
 import uuid
@@ -24,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from notifications_python_client.errors import HTTPError as NotifyHTTPError
 
+from unmentoring.core.bulk import copy_insert, uses_copy
 from unmentoring.notifications.backends import notify_send_sms
 from unmentoring.notifications.enums import Channel, MessageStatus
 from unmentoring.notifications.models import Message
@@ -83,22 +85,28 @@ def messages_queue(outgoing: Iterable[Outgoing], *, batch_size: int = 2000) -> i
     Call it inside the transaction that makes the messages true: delivery is
     handed to the task worker only after that transaction commits.
     """
-    outgoing = list(outgoing)
-    keys = [o.idempotency_key for o in outgoing]
+    unique: dict[str, Outgoing] = {}
+    for o in outgoing:
+        unique.setdefault(o.idempotency_key, o)
+    if not unique:
+        return 0
+    now = timezone.now()
+    times = {"next_attempt_at": now, "created_at": now, "queued_at": now}
+    if len(unique) > DELIVER_EACH_UP_TO and uses_copy():
+        # A draw's intros: streamed in, a key already queued skipped by the database (ON CONFLICT), no look-up first.
+        new = copy_insert(Message, QUEUED_COLUMNS, [_row(o, as_json=True) for o in unique.values()], constants=times,
+                          unique="idempotency_key")
+        if new:
+            transaction.on_commit(_enqueue_due_delivery)
+        return new
+    keys = list(unique)
     existing: set[str] = set()
     for start in range(0, len(keys), batch_size):
         existing.update(
             Message.objects.filter(idempotency_key__in=keys[start : start + batch_size]).values_list("idempotency_key", flat=True)
         )
-    now = timezone.now()
-    rows, seen = [], set(existing)
-    for o in outgoing:
-        if o.idempotency_key in seen:
-            continue
-        seen.add(o.idempotency_key)
-        rows.append(Message(idempotency_key=o.idempotency_key, template=o.template, to_email=o.to_email, context=o.context,
-                            person_id=o.person_id, channel=o.channel, to_phone=o.to_phone, programme_id=o.programme_id,
-                            next_attempt_at=now, created_at=now, queued_at=now))
+    rows = [Message(**dict(zip(QUEUED_COLUMNS, _row(o), strict=True)), **times)
+            for key, o in unique.items() if key not in existing]
     if not rows:
         return 0
     # ignore_conflicts: a concurrent transaction that queued the same key first wins, quietly.
@@ -109,6 +117,14 @@ def messages_queue(outgoing: Iterable[Outgoing], *, batch_size: int = 2000) -> i
     else:
         transaction.on_commit(_enqueue_due_delivery)
     return len(rows)
+
+
+QUEUED_COLUMNS = ("idempotency_key", "template", "to_email", "context", "person_id", "channel", "to_phone", "programme_id")
+
+
+def _row(o: Outgoing, *, as_json: bool = False) -> tuple:
+    return (o.idempotency_key, o.template, o.to_email, json.dumps(o.context) if as_json else o.context,
+            o.person_id, o.channel, o.to_phone, o.programme_id)
 
 
 def _enqueue_each(message_ids: list[int]) -> None:

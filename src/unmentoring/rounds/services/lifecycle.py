@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from unmentoring.core.bulk import copy_insert, next_ids, uses_copy
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.services import audit_record
 from unmentoring.matching import MatchingError, Participant, match
@@ -164,17 +165,41 @@ def group_members(rnd: Round, memberships: list[Membership], *, history_to: int,
             raise MatchingError("grouping by what people have in common would repeat pairs the draw can avoid")
     else:
         grouping = match(participants, **rules)
-    groups = Group.objects.bulk_create(
-        [Group(round=rnd, number=start_number + i, explanation=g.explanation[:300], is_rematch=is_rematch)
-         for i, g in enumerate(grouping.groups)],
-        batch_size=2000,
-    )
-    seats = [
-        Seat(group=group, membership=by_id[member], organisation=by_id[member].organisation, arm=arm)
-        for group, planned in zip(groups, grouping.groups, strict=False)
-        for member in planned.members
-    ]
-    return Seat.objects.bulk_create(seats, batch_size=5000)
+    return _store_groups(rnd, grouping.groups, by_id, start_number=start_number, is_rematch=is_rematch, arm=arm)
+
+
+# Seats from which a draw's groups are copied in rather than created one by one (PostgreSQL).
+COPY_SEATS_FROM = 500
+
+
+def _store_groups(rnd: Round, planned: list, by_id: dict[str, Membership], *, start_number: int, is_rematch: bool,
+                  arm: str) -> list[Seat]:
+    """The engine's groups as rows: for a big draw on PostgreSQL streamed in with COPY under ids taken from
+    the sequences first (a draw's 50,000 groups and 100,000 seats; its seats then load their group when
+    asked), otherwise with bulk_create."""
+    if not uses_copy() or sum(len(g.members) for g in planned) < COPY_SEATS_FROM:
+        groups = Group.objects.bulk_create(
+            [Group(round=rnd, number=start_number + i, explanation=g.explanation[:300], is_rematch=is_rematch)
+             for i, g in enumerate(planned)], batch_size=2000)
+        return Seat.objects.bulk_create(
+            [Seat(group=group, membership=by_id[member], organisation=by_id[member].organisation, arm=arm)
+             for group, g in zip(groups, planned, strict=True) for member in g.members], batch_size=5000)
+    group_ids = next_ids(Group, len(planned))
+    copy_insert(Group, ("id", "round_id", "number", "explanation", "is_rematch"),
+                [(pk, rnd.pk, start_number + i, g.explanation[:300], is_rematch)
+                 for i, (pk, g) in enumerate(zip(group_ids, planned, strict=True))])
+    placed = [(group_id, by_id[member]) for group_id, g in zip(group_ids, planned, strict=True) for member in g.members]
+    seat_ids = next_ids(Seat, len(placed))
+    copy_insert(Seat, ("id", "group_id", "membership_id", "organisation", "arm"),
+                [(pk, group_id, m.pk, m.organisation, arm) for pk, (group_id, m) in zip(seat_ids, placed, strict=True)])
+    seats = []
+    for pk, (group_id, membership) in zip(seat_ids, placed, strict=True):
+        seat = Seat(id=pk, group_id=group_id, membership_id=membership.pk, organisation=membership.organisation, arm=arm)
+        seat._state.adding = False
+        seat._state.db = "default"
+        seat.membership = membership
+        seats.append(seat)
+    return seats
 
 
 def round_draw(*, round_id: int, now: datetime | None = None, early_by=None) -> Round:
