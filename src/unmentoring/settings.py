@@ -227,6 +227,9 @@ if NOTIFY_API_KEY:
                                    "whose subject is ((subject)) and body is ((body)) in GOV.UK Notify and set its id.")
     MAILERS = {"default": {"BACKEND": "unmentoring.notifications.backends.NotifyEmailBackend", "OPTIONS": {
         "api_key": NOTIFY_API_KEY, "template_id": NOTIFY_EMAIL_TEMPLATE_ID, "base_url": NOTIFY_BASE_URL}}}
+# Public pages (a programme, its learning feed and Atom feed) are served to visitors who are not signed in
+# from a copy at most this many seconds old; 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=10)
 # GOV.UK Notify's limits for the key and the service: sending is paced to stay within them, and what the
 # day's limit leaves waits for the next day (midnight UTC).
 NOTIFY_RATE_PER_MINUTE = env.int("NOTIFY_RATE_PER_MINUTE", default=3000)

@@ -1,12 +1,15 @@
 """Views every app shares: error pages (500, and 503 for a locked database), the "this link is not valid" page,
 throttling responses."""
 
+import hashlib
 import sys
+from functools import wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db.utils import OperationalError
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import get_template
 from django_tasks_db.utils import is_locked_database_exception
@@ -79,3 +82,45 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+# Headers a cached public page is served with again (the rest the middleware adds to every response).
+_KEPT_HEADERS = ("Content-Type", "Link", "Content-Language")
+
+
+def public_page_cache(view):
+    """Serve a public page to visitors who are not signed in from a copy at most PUBLIC_PAGE_CACHE_SECONDS
+    old (a microcache: under load each process renders the page once in that time, not once a visit).
+
+    Never cached: a signed-in visitor's page (it names them), anything but a GET answered 200, a response
+    that sets a cookie, carries a form's CSRF token or a one-off message for this visitor. So a learning
+    unpublished or hidden leaves the public pages within that many seconds (docs/design.md).
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if seconds <= 0 or request.method != "GET" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = "public-page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        if (found := cache.get(key)) is not None:
+            content, headers = found
+            response = HttpResponse(content)
+            for name, value in headers.items():
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response.render()
+        if (response.status_code == 200 and not response.streaming and not response.cookies
+                and b"csrfmiddlewaretoken" not in response.content and not _showed_messages(request)):
+            cache.set(key, (response.content, {h: response[h] for h in _KEPT_HEADERS if h in response}), seconds)
+        return response
+
+    return wrapper
+
+
+def _showed_messages(request) -> bool:
+    """Whether the page shows this visitor a one-off message (its template read them), without reading them."""
+    storage = getattr(request, "_messages", None)
+    return bool(storage is not None and storage.used)

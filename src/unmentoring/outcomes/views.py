@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
-from unmentoring.core.views import bad_link, page_asked
+from unmentoring.core.views import bad_link, page_asked, public_page_cache
 from unmentoring.outcomes.forms import ReportForm
 from unmentoring.outcomes.services import report_submit
 from unmentoring.programmes.selectors import programme_get
@@ -13,6 +13,7 @@ from unmentoring.rounds.selectors import learnings_published, round_figures, rou
 LEARNINGS_PER_PAGE = 20
 
 
+@public_page_cache
 def learning(request, slug):
     """A programme's learning feed: what members chose to publish, newest first, by round if asked."""
     programme = programme_get(slug=slug)
@@ -27,6 +28,7 @@ def learning(request, slug):
     })
 
 
+@public_page_cache
 def learning_entry(request, slug, pk):
     """One published learning, at a link that stays put (the Atom feed's entries point here)."""
     programme = programme_get(slug=slug)
@@ -34,6 +36,7 @@ def learning_entry(request, slug, pk):
     return render(request, "outcomes/learning_entry.html", {"programme": programme, "learning": learning})
 
 
+@public_page_cache
 def round_up(request, slug, number):
     """A closed round's results: how many met, organisations connected, the challenge median, its learnings."""
     rnd = round_get(slug=slug, number=number)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from unmentoring.accounts.selectors import blocks_made
+from unmentoring.core.views import public_page_cache
 from unmentoring.insights.sections import sections
 from unmentoring.insights.selectors import insights_version, programme_insights
 from unmentoring.programmes.selectors import memberships_of, organises, programme_get, programmes_listed
@@ -32,6 +33,7 @@ def accessibility(request):
 LATEST_LEARNINGS = 3
 
 
+@public_page_cache
 def programme(request, slug):
     """A programme's public page: what it is, how to join, its next and past rounds."""
     programme = programme_get(slug=slug)
@@ -41,6 +43,7 @@ def programme(request, slug):
     })
 
 
+@public_page_cache
 def does_it_work(request, slug):
     """The programme's figures for anyone, in aggregate: no names, and nothing based on fewer than five
     people. Its organisers can turn it off."""

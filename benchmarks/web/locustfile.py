@@ -1,0 +1,107 @@
+"""The users of the load test (benchmarks/web/load.py starts Locust with this file and the fixtures).
+
+Public visitors read the programme page, the learning feed and its Atom
+feed. Members, signed in with a session prepared for them, read their round
+page and account page, open their check-in link and send it, and now and
+then ask for a sign-in link. Each simulated user comes from its own address
+(X-Forwarded-For, with the server trusting one proxy), as through a reverse
+proxy, so the per-address sign-in limit sees many people, not one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import threading
+from http.cookiejar import Cookie
+
+from locust import FastHttpUser, between, task
+
+FIXTURES = json.loads(open(os.environ["LOAD_FIXTURES"], encoding="utf-8").read())  # noqa: SIM115, PTH123
+SLUG = FIXTURES["slug"]
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_lock = threading.Lock()
+_next = {"member": 0, "address": 0}
+
+
+def _take(kind: str) -> int:
+    with _lock:
+        _next[kind] += 1
+        return _next[kind]
+
+
+def _session_cookie(value: str, host: str) -> Cookie:
+    return Cookie(0, "sessionid", value, None, False, host, False, False, "/", True, False, None, False, None, None, {})
+
+
+class Visitor(FastHttpUser):
+    """Someone reading what a programme publishes, and now and then asking for a sign-in link."""
+
+    weight = 1
+    wait_time = between(0.05, 0.15)
+
+    def on_start(self):
+        n = _take("address")
+        self.headers = {"X-Forwarded-For": f"10.1.{n // 250}.{n % 250 + 1}"}
+
+    @task(6)
+    def programme(self):
+        self.client.get(f"/programmes/{SLUG}/", headers=self.headers, name="public: programme page")
+
+    @task(4)
+    def learning(self):
+        self.client.get(f"/programmes/{SLUG}/learning/", headers=self.headers, name="public: learning feed")
+
+    @task(2)
+    def atom(self):
+        self.client.get(f"/programmes/{SLUG}/learning.atom", headers=self.headers, name="public: Atom feed")
+
+    @task(1)
+    def sign_in(self):
+        # From an address of its own each time (the per-address limit is 30 in 15 minutes), for a member
+        # picked at random (5 a member in 15 minutes): the form for its CSRF token, then the POST.
+        headers = {"X-Forwarded-For": f"10.3.{random.randrange(250)}.{random.randrange(1, 251)}"}
+        with self.client.get("/sign-in/", headers=headers, name="sign-in: GET form", catch_response=True) as page:
+            token = CSRF.search(page.text or "")
+            if not token:
+                page.failure("no CSRF token on the sign-in page")
+                return
+        self.client.post("/sign-in/", headers=headers, name="sign-in: POST", data={
+            "csrfmiddlewaretoken": token[1], "email": f"member{random.randrange(FIXTURES['people'])}@big.example.org"})
+
+
+class Member(FastHttpUser):
+    """A member of the round, signed in (a session prepared for them): their round page, their account
+    page, and their check-in (the emailed link, then the form sent)."""
+
+    weight = 1
+    wait_time = between(0.05, 0.15)
+
+    def on_start(self):
+        n = _take("member")
+        self.member = FIXTURES["members"][n % len(FIXTURES["members"])]
+        self.headers = {"X-Forwarded-For": f"10.2.{n // 250}.{n % 250 + 1}"}
+        self.client.cookiejar.set_cookie(_session_cookie(self.member["session"], FIXTURES["host"]))
+
+    @task(3)
+    def round_page(self):
+        self.client.get(f"/programmes/{SLUG}/rounds/{FIXTURES['round']}/", headers=self.headers,
+                        name="signed in: round page")
+
+    @task(3)
+    def account(self):
+        self.client.get("/account/", headers=self.headers, name="signed in: account page")
+
+    @task(2)
+    def check_in(self):
+        path = self.member["checkin"]
+        with self.client.get(path, headers=self.headers, name="check-in: GET", catch_response=True) as page:
+            token = CSRF.search(page.text or "")
+            if not token:
+                page.failure("no CSRF token on the check-in page")
+                return
+        self.client.post(path, headers=self.headers, name="check-in: POST", data={
+            "csrfmiddlewaretoken": token[1], "met": "yes", "minutes": "30", "challenge": str(random.randint(1, 5)),
+            "learned": "Load test: a short learning.", "shared_url": "", "publish": "private"})
