@@ -1,8 +1,8 @@
 """The web under load: Locust against `unmentoring serve` on PostgreSQL with a 100,000-member programme.
 
     .venv/bin/pip install -e '.[bench]'      # Locust
-    .venv/bin/python benchmarks/web/load.py   # build (about 2 minutes), then 50 users for 60 s
-    .venv/bin/python benchmarks/web/load.py --reuse --keep --soak 600   # the same, then a 10-minute soak
+    .venv/bin/python benchmarks/web/load.py --keep   # build (about 4 minutes), then each scenario: 50 users, 60 s
+    .venv/bin/python benchmarks/web/load.py --reuse --scenarios mixed --soak 600   # then a 10-minute soak
 
 Builds a dedicated PostgreSQL database (created, migrated, dropped at the end
 unless --keep; --reuse takes a kept one as it is) with `unmentoring demo
@@ -12,7 +12,10 @@ and prepares 500 of the round's members: a signed-in session and a check-in
 link each (benchmarks/web/fixtures.json, with the key that signed them).
 Serves the site with `unmentoring serve --workers W` on 127.0.0.1 (trusting
 one proxy, as behind nginx), and runs Locust headless (benchmarks/web/
-locustfile.py) for --time seconds at --users users, on loopback only. Prints
+locustfile.py) for --time seconds at --users users, on loopback only, once
+per scenario: "public" (the programme page, learning feed and Atom feed, read
+by visitors), "members" (signed-in round and account pages, check-in GET and
+POST, and a sign-in form and POST now and then), "mixed" (both). Prints
 requests, throughput, median and 99th percentile and failures per page, and,
 for the soak, the web processes' memory every minute.
 """
@@ -37,8 +40,16 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/unmentoring_bench_load"
 FIXTURES = HERE / "fixtures.json"
-PUBLIC = ("public: programme page", "public: learning feed", "public: Atom feed", "sign-in: GET form")
-SIGNED_IN = ("signed in: round page", "signed in: account page", "check-in: GET", "check-in: POST", "sign-in: POST")
+PUBLIC = ("public: programme page", "public: learning feed", "public: Atom feed")
+SIGNED_IN = ("signed in: round page", "signed in: account page", "check-in: GET", "check-in: POST", "sign-in: GET form",
+             "sign-in: POST")
+# Which users, with which of their tasks (tags), and in what proportion each scenario runs.
+SCENARIOS = {
+    "public": {"users": ["Visitor"], "tags": ["public"], "weights": {}},
+    "members": {"users": ["Visitor", "Member"], "tags": ["member"],
+                "weights": {"LOAD_VISITOR_WEIGHT": "1", "LOAD_MEMBER_WEIGHT": "9"}},
+    "mixed": {"users": ["Visitor", "Member"], "tags": [], "weights": {"LOAD_VISITOR_WEIGHT": "1", "LOAD_MEMBER_WEIGHT": "1"}},
+}
 
 
 def environment(url: str, key: str, port: int) -> dict:
@@ -121,12 +132,15 @@ def rss_mib(root: int) -> float:
     return total / 1024
 
 
-def locust(host: str, users: int, seconds: int, prefix: Path, server: subprocess.Popen, every: int) -> list[float]:
+def locust(host: str, users: int, seconds: int, prefix: Path, server: subprocess.Popen, every: int,
+           scenario: str) -> list[float]:
     """Run Locust headless; return the server's memory sampled every ``every`` seconds."""
+    chosen = SCENARIOS[scenario]
     command = [str(BIN / "locust"), "-f", str(HERE / "locustfile.py"), "--headless", "-u", str(users),
                "-r", str(users), "-t", f"{seconds}s", "--host", host, "--csv", str(prefix), "--only-summary",
-               "--stop-timeout", "5", "--loglevel", "WARNING"]
-    run = subprocess.Popen(command, env={**os.environ, "LOAD_FIXTURES": str(FIXTURES)})
+               "--stop-timeout", "5", "--loglevel", "WARNING", *(["--tags", *chosen["tags"]] if chosen["tags"] else []),
+               *chosen["users"]]
+    run = subprocess.Popen(command, env={**os.environ, "LOAD_FIXTURES": str(FIXTURES), **chosen["weights"]})
     samples = [rss_mib(server.pid)]
     while run.poll() is None:
         time.sleep(1)
@@ -146,6 +160,8 @@ def report(prefix: Path, seconds: int) -> tuple[str, dict]:
     summary = {}
     for label, names in groups.items():
         present = [by_name[n] for n in names if n in by_name]
+        if not present:
+            continue
         for row in present:
             rows.append((row["Name"], f"{int(row['Request Count']):,}", f"{float(row['Requests/s']):.1f}",
                          row["50%"], row["99%"], row["Failure Count"]))
@@ -169,7 +185,10 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--time", type=int, default=60, help="seconds of load (default 60)")
-    parser.add_argument("--soak", type=int, default=0, help="then this many seconds more at the same load")
+    parser.add_argument("--scenarios", default="public,members",
+                        help="comma-separated: public (page reads), members (signed-in pages, check-ins, sign-ins), "
+                             "mixed (half and half) (default public,members)")
+    parser.add_argument("--soak", type=int, default=0, help="then this many seconds of the mixed scenario")
     parser.add_argument("--web-workers", type=int, default=3, help="gunicorn workers (default 3)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--reuse", action="store_true", help="use the database a --keep run left")
@@ -211,15 +230,16 @@ def main() -> None:
         wait_for(f"{host}/programmes/{fixtures['slug']}/", 60)
         out = HERE / "results"
         out.mkdir(exist_ok=True)
-        print(f"\n{args.users} users for {args.time} s against {host} ({args.web_workers} web workers), "
-              f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
-        samples = locust(host, args.users, args.time, out / "load", server, every=0)
-        table, summary = report(out / "load", args.time)
-        print(table)
-        print(f"web and worker processes' memory: {samples[0]:.0f} MiB before, {samples[-1]:.0f} MiB after")
+        for scenario in args.scenarios.split(","):
+            print(f"\n{scenario}: {args.users} users for {args.time} s against {host} ({args.web_workers} web workers), "
+                  f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+            samples = locust(host, args.users, args.time, out / scenario, server, every=0, scenario=scenario)
+            table, _ = report(out / scenario, args.time)
+            print(table)
+            print(f"web and worker processes' memory: {samples[0]:.0f} MiB before, {samples[-1]:.0f} MiB after")
         if args.soak:
-            print(f"\nsoak: {args.users} users for {args.soak} s", flush=True)
-            samples = locust(host, args.users, args.soak, out / "soak", server, every=60)
+            print(f"\nsoak (mixed): {args.users} users for {args.soak} s", flush=True)
+            samples = locust(host, args.users, args.soak, out / "soak", server, every=60, scenario="mixed")
             table, _ = report(out / "soak", args.soak)
             print(table)
             print("memory of the web and worker processes, MiB, each minute: "

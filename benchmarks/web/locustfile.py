@@ -1,5 +1,8 @@
 """The users of the load test (benchmarks/web/load.py starts Locust with this file and the fixtures).
 
+Tags pick a scenario: "public" is what anyone reads (the Visitor's page reads), "member" is what members
+do (the Member's pages and check-in, and the Visitor's sign-in form and POST).
+
 Public visitors read the programme page, the learning feed and its Atom
 feed. Members, signed in with a session prepared for them, read their round
 page and account page, open their check-in link and send it, and now and
@@ -17,7 +20,7 @@ import re
 import threading
 from http.cookiejar import Cookie
 
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, tag, task
 
 FIXTURES = json.loads(open(os.environ["LOAD_FIXTURES"], encoding="utf-8").read())  # noqa: SIM115, PTH123
 SLUG = FIXTURES["slug"]
@@ -39,7 +42,7 @@ def _session_cookie(value: str, host: str) -> Cookie:
 class Visitor(FastHttpUser):
     """Someone reading what a programme publishes, and now and then asking for a sign-in link."""
 
-    weight = 1
+    weight = int(os.environ.get("LOAD_VISITOR_WEIGHT", "1"))
     wait_time = between(0.05, 0.15)
 
     def on_start(self):
@@ -47,18 +50,22 @@ class Visitor(FastHttpUser):
         self.headers = {"X-Forwarded-For": f"10.1.{n // 250}.{n % 250 + 1}"}
 
     @task(6)
+    @tag("public")
     def programme(self):
         self.client.get(f"/programmes/{SLUG}/", headers=self.headers, name="public: programme page")
 
     @task(4)
+    @tag("public")
     def learning(self):
         self.client.get(f"/programmes/{SLUG}/learning/", headers=self.headers, name="public: learning feed")
 
     @task(2)
+    @tag("public")
     def atom(self):
         self.client.get(f"/programmes/{SLUG}/learning.atom", headers=self.headers, name="public: Atom feed")
 
     @task(1)
+    @tag("member")
     def sign_in(self):
         # From an address of its own each time (the per-address limit is 30 in 15 minutes), for a member
         # picked at random (5 a member in 15 minutes): the form for its CSRF token, then the POST.
@@ -76,7 +83,7 @@ class Member(FastHttpUser):
     """A member of the round, signed in (a session prepared for them): their round page, their account
     page, and their check-in (the emailed link, then the form sent)."""
 
-    weight = 1
+    weight = int(os.environ.get("LOAD_MEMBER_WEIGHT", "1"))
     wait_time = between(0.05, 0.15)
 
     def on_start(self):
@@ -86,15 +93,18 @@ class Member(FastHttpUser):
         self.client.cookiejar.set_cookie(_session_cookie(self.member["session"], FIXTURES["host"]))
 
     @task(3)
+    @tag("member")
     def round_page(self):
         self.client.get(f"/programmes/{SLUG}/rounds/{FIXTURES['round']}/", headers=self.headers,
                         name="signed in: round page")
 
     @task(3)
+    @tag("member")
     def account(self):
         self.client.get("/account/", headers=self.headers, name="signed in: account page")
 
     @task(2)
+    @tag("member")
     def check_in(self):
         path = self.member["checkin"]
         with self.client.get(path, headers=self.headers, name="check-in: GET", catch_response=True) as page:
