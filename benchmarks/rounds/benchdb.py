@@ -65,6 +65,16 @@ def create(url: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
 
 
+def finish(url: str, *, keep: bool, processes=()) -> None:
+    """End a benchmark: kill the processes it started that still run, then drop its database unless kept."""
+    for process in processes:
+        if process is not None and process.poll() is None:
+            process.kill()
+    if not keep:
+        drop(url)
+        print(f"\ndropped the benchmark database ({url.rsplit('/', 1)[-1]})")
+
+
 def drop(url: str) -> None:
     _check(url)
     if "django" in sys.modules:

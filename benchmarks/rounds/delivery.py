@@ -285,12 +285,7 @@ def main() -> None:
             sys.exit(f"MISMATCH: queued {queued}, delivered {n}, received {received} ({distinct} distinct), "
                      f"marked sent {sent}")
     finally:
-        if server.poll() is None:
-            server.kill()
-        if not args.keep:
-            connection.close()
-            benchdb.drop(url)
-            print(f"\ndropped the benchmark database ({url.rsplit('/', 1)[-1]})")
+        benchdb.finish(url, keep=args.keep, processes=[server])
 
 
 if __name__ == "__main__":

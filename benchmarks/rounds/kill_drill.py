@@ -93,15 +93,7 @@ def main() -> None:
         if distinct != queued or sent != queued or duplicates > len(kills):
             sys.exit(f"DRILL FAILED: queued {queued}, arrived {distinct} distinct ({duplicates} twice), sent {sent}")
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-        if server.poll() is None:
-            server.kill()
-        if not args.keep:
-            connection.close()
-            benchdb.drop(url)
-            print(f"\ndropped the benchmark database ({url.rsplit('/', 1)[-1]})")
+        benchdb.finish(url, keep=args.keep, processes=[*workers, server])
 
 
 if __name__ == "__main__":
