@@ -40,6 +40,7 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/unmentoring_bench_load"
 FIXTURES = HERE / "fixtures.json"
+WAIT = ["0.05,0.15"]  # set from --wait
 PUBLIC = ("public: programme page", "public: learning feed", "public: Atom feed")
 SIGNED_IN = ("signed in: round page", "signed in: account page", "check-in: GET", "check-in: POST", "sign-in: GET form",
              "sign-in: POST")
@@ -140,7 +141,8 @@ def locust(host: str, users: int, seconds: int, prefix: Path, server: subprocess
                "-r", str(users), "-t", f"{seconds}s", "--host", host, "--csv", str(prefix), "--only-summary",
                "--stop-timeout", "5", "--loglevel", "WARNING", *(["--tags", *chosen["tags"]] if chosen["tags"] else []),
                *chosen["users"]]
-    run = subprocess.Popen(command, env={**os.environ, "LOAD_FIXTURES": str(FIXTURES), **chosen["weights"]})
+    run = subprocess.Popen(command, env={**os.environ, "LOAD_FIXTURES": str(FIXTURES), **chosen["weights"],
+                                         "LOAD_WAIT": WAIT[0]})
     samples = [rss_mib(server.pid)]
     while run.poll() is None:
         time.sleep(1)
@@ -188,12 +190,15 @@ def main() -> None:
     parser.add_argument("--scenarios", default="public,members",
                         help="comma-separated: public (page reads), members (signed-in pages, check-ins, sign-ins), "
                              "mixed (half and half) (default public,members)")
+    parser.add_argument("--wait", default="0.05,0.15", help="seconds between a user's requests, low,high "
+                        "(default 0.05,0.15)")
     parser.add_argument("--soak", type=int, default=0, help="then this many seconds of the mixed scenario")
     parser.add_argument("--web-workers", type=int, default=3, help="gunicorn workers (default 3)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--reuse", action="store_true", help="use the database a --keep run left")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     args = parser.parse_args()
+    WAIT[0] = args.wait
     url = args.database_url
     if not url.startswith("postgres"):
         sys.exit("the load test runs on PostgreSQL: --database-url postgres://…")
@@ -231,7 +236,8 @@ def main() -> None:
         out = HERE / "results"
         out.mkdir(exist_ok=True)
         for scenario in args.scenarios.split(","):
-            print(f"\n{scenario}: {args.users} users for {args.time} s against {host} ({args.web_workers} web workers), "
+            print(f"\n{scenario}: {args.users} users for {args.time} s, {args.wait} s between requests, against {host} "
+                  f"({args.web_workers} web workers), "
                   f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
             samples = locust(host, args.users, args.time, out / scenario, server, every=0, scenario=scenario)
             table, _ = report(out / scenario, args.time)

@@ -25,6 +25,8 @@ from locust import FastHttpUser, between, tag, task
 FIXTURES = json.loads(open(os.environ["LOAD_FIXTURES"], encoding="utf-8").read())  # noqa: SIM115, PTH123
 SLUG = FIXTURES["slug"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Seconds each simulated user waits between requests: LOAD_WAIT="low,high" (default 0.05,0.15).
+WAIT = between(*(float(x) for x in os.environ.get("LOAD_WAIT", "0.05,0.15").split(",")))
 _lock = threading.Lock()
 _next = {"member": 0, "address": 0}
 
@@ -43,7 +45,7 @@ class Visitor(FastHttpUser):
     """Someone reading what a programme publishes, and now and then asking for a sign-in link."""
 
     weight = int(os.environ.get("LOAD_VISITOR_WEIGHT", "1"))
-    wait_time = between(0.05, 0.15)
+    wait_time = WAIT
 
     def on_start(self):
         n = _take("address")
@@ -84,7 +86,7 @@ class Member(FastHttpUser):
     page, and their check-in (the emailed link, then the form sent)."""
 
     weight = int(os.environ.get("LOAD_MEMBER_WEIGHT", "1"))
-    wait_time = between(0.05, 0.15)
+    wait_time = WAIT
 
     def on_start(self):
         n = _take("member")

@@ -92,3 +92,26 @@ def test_the_download_has_every_apps_part_of_my_data(client, signed_in):
         "memberships", "sign_ups_waiting_for_confirmation", "programmes_organised", "invitations",  # programmes
         "rounds", "reports_made", "messages",  # rounds, outcomes, notifications
     }
+
+
+def test_the_account_page_looks_up_who_someone_met_only_when_they_have_blocked_someone(client, weekly, members):
+    """Most people block nobody: their account page does not read every group they were ever in."""
+    from django.db import connection  # noqa: PLC0415 (only this test counts queries)
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    from tests.rounds.helpers import drawn_round  # noqa: PLC0415
+    from unmentoring.accounts.models import Block  # noqa: PLC0415
+
+    drawn_round(weekly)
+    person, other = members[0].person, members[1].person
+    client.force_login(person)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("site:account")).status_code == 200
+        return captured
+
+    without = queries()
+    Block.objects.create(blocker=person, blocked=other)
+    with_block = queries()
+    assert len(with_block) == len(without) + 1

@@ -93,3 +93,17 @@ def test_a_page_showing_a_visitor_their_own_message_is_not_kept_for_the_next(cli
     request._messages.add(25, "You have left Weekly Coffee.")
     assert "You have left Weekly Coffee." in programme(request, slug=slug).content.decode()
     assert "You have left Weekly Coffee." not in client.get(reverse("site:programme", args=[slug])).content.decode()
+
+
+def test_a_copy_goes_to_a_visitor_with_no_session_before_sessions_run_and_keeps_every_security_header(
+        client, cached, published):
+    rnd, _seat, _checkin = published
+    path = reverse("site:programme", args=[rnd.programme.slug])
+    fresh = client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        copy = client.get(path)
+    assert len(queries) == 0
+    assert not hasattr(copy.wsgi_request, "user")  # served before authentication ran: nobody was looked up
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
+        assert copy[header] == fresh[header], header
+    assert "Cookie" in copy["Vary"]

@@ -12,6 +12,7 @@ from django.db.utils import OperationalError
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import get_template
+from django.utils.cache import patch_vary_headers
 from django_tasks_db.utils import is_locked_database_exception
 
 BUSY_RETRY_AFTER_SECONDS = 30
@@ -102,13 +103,9 @@ def public_page_cache(view):
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if seconds <= 0 or request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = "public-page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = _cache_key(request)
         if (found := cache.get(key)) is not None:
-            content, headers = found
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-            return response
+            return _cached_response(found)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response.render()
@@ -124,3 +121,33 @@ def _showed_messages(request) -> bool:
     """Whether the page shows this visitor a one-off message (its template read them), without reading them."""
     storage = getattr(request, "_messages", None)
     return bool(storage is not None and storage.used)
+
+
+def _cache_key(request) -> str:
+    return "public-page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+
+
+def _cached_response(found) -> HttpResponse:
+    content, headers = found
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    # A signed-in visitor's page differs: a shared cache between here and the browser must not mix them.
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+class PublicPageCacheMiddleware:
+    """Serve a cached public page (see ``public_page_cache``) before sessions, authentication, CSRF and
+    messages run, to a GET that carries no session cookie: such a visitor cannot be signed in. Placed after
+    the middleware that adds security headers, so every copy served still carries them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (request.method == "GET" and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
+                and settings.SESSION_COOKIE_NAME not in request.COOKIES):
+            if (found := cache.get(_cache_key(request))) is not None:
+                return _cached_response(found)
+        return self.get_response(request)

@@ -80,7 +80,8 @@ def account(request):
         open_round = membership.latest_round if membership.latest_round and membership.latest_round.state == RoundState.DRAWN else None
         membership.checkins = seats_of(person=request.user, rnd=open_round) if open_round else []
     # A blocked person is named only if they were in one of this person's groups (how else would they know them?).
-    known = people_grouped_with(person=request.user)
+    made = blocks_made(person=request.user)
+    known = people_grouped_with(person=request.user) if made else set()  # most people block nobody
     blocks = [{"pk": block.pk, "name": block.blocked.full_name if block.blocked_id in known else "Someone you reported"}
-              for block in blocks_made(person=request.user)]
+              for block in made]
     return render(request, "site/account.html", {"memberships": memberships, "blocks": blocks})
