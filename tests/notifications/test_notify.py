@@ -227,3 +227,18 @@ def test_two_workers_share_one_pace(notify, settings):
     assert sum(results) == 60, results
     assert handler.refused == []
     assert len({body["email_address"] for _, _, body in notify}) == 60
+
+
+@pytest.mark.django_db
+def test_a_worker_whose_clock_is_behind_never_takes_the_day_back(settings, monkeypatch):
+    from unmentoring.notifications import pacing  # noqa: PLC0415 (its clock is what this test moves)
+
+    settings.NOTIFY_DAILY_LIMIT, settings.NOTIFY_RATE_PER_MINUTE = 3, 100_000
+    tomorrow = timezone.now() + timedelta(days=1)
+    monkeypatch.setattr(pacing.timezone, "now", lambda: tomorrow)
+    assert pacing.notify_take("email", 3).granted == 3
+    monkeypatch.setattr(pacing.timezone, "now", lambda: tomorrow - timedelta(days=1))  # another worker, behind
+    behind = pacing.notify_take("email", 3)
+    assert behind.granted == 0 and behind.day_is_full
+    assert behind.retry_at.date() == (tomorrow + timedelta(days=1)).astimezone(UTC).date()
+    assert pacing.notify_take("sms", 1).granted == 1  # the other channel's count is its own

@@ -199,3 +199,16 @@ def test_a_message_given_up_on_alone_is_announced_like_a_batch(member, stopped_s
     message_deliver_alone(message_id=Message.objects.get().pk)
     assert Message.objects.get(idempotency_key="alone").status == "failed"
     assert list(Message.objects.filter(template="delivery_failed").values_list("to_email", flat=True)) == [organiser.email]
+
+
+def test_an_outage_given_up_on_across_many_batches_is_one_alert_per_organiser(member, stopped_smtp_server, settings):
+    """Delivery claims 20 at a time; giving up on 45 messages in one run still tells each organiser once."""
+    settings.OUTBOX_RETRY_HOURS = 0
+    organiser = member.person
+    member.programme.organisers.add(organiser)
+    messages_queue([outgoing(f"outage{n}", programme_id=member.programme_id) for n in range(45)])
+    messages_deliver_due()
+    assert Message.objects.filter(status="failed").exclude(template="delivery_failed").count() == 45
+    alerts = Message.objects.filter(template="delivery_failed")
+    assert list(alerts.values_list("to_email", flat=True)) == [organiser.email]
+    assert alerts.get().context["count"] == 45

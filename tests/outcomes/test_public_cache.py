@@ -107,3 +107,14 @@ def test_a_copy_goes_to_a_visitor_with_no_session_before_sessions_run_and_keeps_
     for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
         assert copy[header] == fresh[header], header
     assert "Cookie" in copy["Vary"]
+
+
+def test_a_copy_is_kept_per_host_and_a_host_the_site_does_not_answer_to_is_refused(client, cached, published, settings):
+    """The Atom feed's links come from the host it is asked on: a copy made for one host is not served on
+    another, and a copy is never a way round ALLOWED_HOSTS."""
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    rnd, _seat, _checkin = published
+    path = reverse("outcomes:learning-atom", args=[rnd.programme.slug])
+    assert "http://localhost/" in client.get(path, HTTP_HOST="localhost").content.decode()
+    assert "http://localhost/" not in client.get(path, HTTP_HOST="127.0.0.1").content.decode()
+    assert client.get(path, HTTP_HOST="evil.example").status_code == 400

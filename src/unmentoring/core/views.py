@@ -124,7 +124,10 @@ def _showed_messages(request) -> bool:
 
 
 def _cache_key(request) -> str:
-    return "public-page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    """The page's address as asked for: host (checked against ALLOWED_HOSTS, as a view's request would be),
+    scheme and path, since a feed's links are built from the host it was asked on."""
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return "public-page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 def _cached_response(found) -> HttpResponse:
@@ -146,8 +149,10 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # No session (so not signed in) and no one-off messages waiting in their cookie.
         if (request.method == "GET" and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
-                and settings.SESSION_COOKIE_NAME not in request.COOKIES):
+                and settings.SESSION_COOKIE_NAME not in request.COOKIES
+                and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in request.COOKIES):
             if (found := cache.get(_cache_key(request))) is not None:
                 return _cached_response(found)
         return self.get_response(request)

@@ -57,6 +57,13 @@ def _bucket() -> tuple[float, float]:
     return capacity, max(rate - capacity, 1.0) / 60
 
 
+def _roll_over(allowance: SendingAllowance, day) -> None:
+    """A new UTC day starts both channels' counts again. Only forwards: a worker whose clock is a moment
+    behind another's counts in the day the row is already on, never back in yesterday with nothing sent."""
+    if day > allowance.day:
+        allowance.day, allowance.sent_email, allowance.sent_sms = day, 0, 0
+
+
 def notify_take(channel: str, wanted: int, *, now: datetime | None = None) -> Grant:
     """Take up to ``wanted`` sends on ``channel`` from the site's allowance (one row lock)."""
     clock = timezone.now()
@@ -69,8 +76,7 @@ def notify_take(channel: str, wanted: int, *, now: datetime | None = None) -> Gr
         elapsed = max((clock - allowance.refilled_at).total_seconds(), 0.0)
         allowance.tokens = min(capacity, allowance.tokens + elapsed * per_second)
         allowance.refilled_at = clock
-        if allowance.day != day:
-            allowance.day, allowance.sent_email, allowance.sent_sms = day, 0, 0
+        _roll_over(allowance, day)
         field = "sent_sms" if channel == Channel.SMS else "sent_email"
         left_today = max(settings.NOTIFY_DAILY_LIMIT - getattr(allowance, field), 0)
         granted = min(wanted, left_today, int(allowance.tokens))
@@ -80,7 +86,7 @@ def notify_take(channel: str, wanted: int, *, now: datetime | None = None) -> Gr
     if granted == wanted:
         return Grant(granted)
     if granted == left_today:
-        return Grant(granted, next_utc_day(datetime.combine(day, time(), tzinfo=UTC)), day_is_full=True)
+        return Grant(granted, next_utc_day(datetime.combine(allowance.day, time(), tzinfo=UTC)), day_is_full=True)
     return Grant(granted, clock + timedelta(seconds=(1 - allowance.tokens % 1) / per_second))
 
 
@@ -94,10 +100,10 @@ def notify_throttled(channel: str, *, day_is_full: bool, now: datetime | None = 
         SendingAllowance.objects.get_or_create(name=NOTIFY, defaults={"tokens": 0, "refilled_at": clock, "day": day})
         allowance = SendingAllowance.objects.select_for_update().get(name=NOTIFY)
         allowance.tokens, allowance.refilled_at = 0.0, clock
+        _roll_over(allowance, day)
         if day_is_full:
-            allowance.day = day
             setattr(allowance, "sent_sms" if channel == Channel.SMS else "sent_email", settings.NOTIFY_DAILY_LIMIT)
         allowance.save()
     if day_is_full:
-        return next_utc_day(datetime.combine(day, time(), tzinfo=UTC))
+        return next_utc_day(datetime.combine(allowance.day, time(), tzinfo=UTC))
     return clock + timedelta(seconds=max(1 / per_second, 1.0))

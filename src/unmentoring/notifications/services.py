@@ -187,8 +187,9 @@ RENDERED = ["subject", "body_text", "body_html", "headers", "attachments", "rend
 # because a worker killed mid-batch holds the rest of its claim until the lease runs out (a minute).
 CLAIM_BATCH = 20
 # A worker stops starting sends this long before its lease runs out, and hands the rest back, so that a
-# slow mail server never lets another worker claim a message this one is still about to send.
-LEASE_MARGIN = timedelta(seconds=15)
+# slow mail server never lets another worker claim a message this one is still sending: more than a send
+# can take (connecting, then the mail server's or Notify's 20-second timeout).
+LEASE_MARGIN = timedelta(seconds=45)
 
 
 def _lease(messages: list[Message], claimed_at: datetime) -> None:
@@ -354,32 +355,30 @@ def _throttle_of(error: Exception) -> _Throttled | None:
 class _Pacer:
     """Takes GOV.UK Notify's allowance for a batch's messages that go through it, a few tokens at a time."""
 
-    def __init__(self, messages: list[Message], now: datetime):
+    def __init__(self, now: datetime):
         self.now = now
-        self.left = Counter(m.channel for m in messages if through_notify(m.channel))
-        self.tokens: Counter = Counter()
         self.blocked_until: dict[str, datetime] = {}
         self.full_days: set[str] = set()
 
-    def hold_until(self, message: Message) -> datetime | None:
-        """None if the message may go now (waiting a moment for a token if need be), else when it may."""
+    def hold_until(self, message: Message, deadline: datetime) -> datetime | None:
+        """None if the message may go now (waiting a moment for a token if need be, never past ``deadline``,
+        where the lease stops covering a send), else when it may. One token per send, taken just before it,
+        so no 60 seconds of sends carry more than the rate and unused tokens are never counted."""
         channel = message.channel
         if not through_notify(channel):
             return None
-        self.left[channel] -= 1
         if channel in self.blocked_until:
             return self.blocked_until[channel]
-        while not self.tokens[channel]:
-            grant = notify_take(channel, self.left[channel] + 1, now=self.now)
-            self.tokens[channel] += grant.granted
+        while True:
+            grant = notify_take(channel, 1, now=self.now)
             if grant.granted:
-                break
+                return None
             if grant.day_is_full or grant.retry_at - timezone.now() > MOST_SLEPT:
                 self.block(channel, grant.retry_at, day_is_full=grant.day_is_full)
                 return grant.retry_at
+            if grant.retry_at >= deadline:
+                return grant.retry_at
             time.sleep(max((grant.retry_at - timezone.now()).total_seconds(), 0))
-        self.tokens[channel] -= 1
-        return None
 
     def block(self, channel: str, until: datetime, *, day_is_full: bool) -> None:
         if day_is_full:
@@ -400,28 +399,38 @@ def _deliver_claimed(messages: list[Message], *, now: datetime, mailer=None) -> 
         logger.exception("Preparing a batch of %s messages failed; preparing them one by one", len(messages))
         prepared = {}
     deadline = min(m.next_attempt_at for m in messages) - LEASE_MARGIN
-    pacer = _Pacer(messages, now)
+    pacer = _Pacer(now)
     held: dict[datetime, list[Message]] = defaultdict(list)
-    for index, message in enumerate(messages):
-        if timezone.now() >= deadline:
-            held[min(now, timezone.now())] += messages[index:]
-            break
-        if (until := pacer.hold_until(message)) is not None:
-            held[until].append(message)
-            continue
-        try:
-            _deliver_one(message, prepared.get(message.pk), now=now, mailer=mailer)
-        except _Throttled as throttled:
-            logger.warning("GOV.UK Notify says %s; message %s waits", throttled, message.pk)
-            until = notify_throttled(message.channel, day_is_full=throttled.day_is_full, now=now)
-            pacer.block(message.channel, until, day_is_full=throttled.day_is_full)
-            held[until].append(message)
-    for until, waiting in held.items():
-        _release(waiting, at=until)  # not counted as an attempt
+    index = 0
+    try:
+        for index, message in enumerate(messages):  # noqa: B007 (the finally hands back from here)
+            if timezone.now() >= deadline:
+                break
+            if (until := pacer.hold_until(message, deadline)) is not None:
+                held[until].append(message)
+                continue
+            try:
+                _deliver_one(message, prepared.get(message.pk), now=now, mailer=mailer)
+            except _Throttled as throttled:
+                logger.warning("GOV.UK Notify says %s; message %s waits", throttled, message.pk)
+                until = notify_throttled(message.channel, day_is_full=throttled.day_is_full, now=now)
+                pacer.block(message.channel, until, day_is_full=throttled.day_is_full)
+                held[until].append(message)
+        else:
+            index = len(messages)
+    finally:
+        # What was not reached (the lease about to run out, or an error on the way) goes back due now; what a
+        # limit held back, when the limit allows. Neither counts as an attempt.
+        unreached = [m for m in messages[index:] if m.status == MessageStatus.QUEUED
+                     and not any(m in waiting for waiting in held.values())]
+        if unreached:
+            held[min(now, timezone.now())] += unreached
+        for until, waiting in held.items():
+            _release(waiting, at=until)
     for channel in pacer.full_days:  # the rest of the day's queue waits for tomorrow in one go
         Message.objects.filter(status=MessageStatus.QUEUED, channel=channel, next_attempt_at__lte=now).update(
             next_attempt_at=pacer.blocked_until[channel])
-    soon = [until for until in held if until - now <= MOST_SLEPT]
+    soon = [until for until in held if now < until <= now + MOST_SLEPT]
     return min(soon) if soon else None
 
 
@@ -486,22 +495,25 @@ def messages_deliver_due(*, now: datetime | None = None, batch: int = CLAIM_BATC
     """
     now = now or timezone.now()
     delivered = 0
-    while True:
-        messages = _claim_batch(now, batch)
-        if not messages:
-            return delivered
-        mailer = mailers["default"]
-        try:
-            soon = _deliver_claimed(messages, now=now, mailer=mailer)
-            if soon is not None and soon > now:  # held back a moment by a provider's rate limit: wait, go on
-                time.sleep(max((soon - timezone.now()).total_seconds(), 0))
-                now = soon
-        finally:
-            mailer.close()
-            given_up = Counter(m.programme_id for m in messages if _gave_up(m))
-            # Once per batch, however many messages it gave up on.
-            _announce_given_up(given_up, next((m.last_error for m in reversed(messages) if _gave_up(m)), ""))
-        delivered += sum(m.status == MessageStatus.SENT for m in messages)
+    given_up: Counter = Counter()
+    last_error = ""
+    try:
+        while messages := _claim_batch(now, batch):
+            mailer = mailers["default"]
+            try:
+                soon = _deliver_claimed(messages, now=now, mailer=mailer)
+                if soon is not None and soon > now:  # held back a moment by a provider's rate limit: wait, go on
+                    time.sleep(max((soon - timezone.now()).total_seconds(), 0))
+                    now = soon
+            finally:
+                mailer.close()
+                given_up.update(m.programme_id for m in messages if _gave_up(m))
+                last_error = next((m.last_error for m in reversed(messages) if _gave_up(m)), last_error)
+            delivered += sum(m.status == MessageStatus.SENT for m in messages)
+    finally:
+        # Once per run, however many messages and batches it gave up on (an outage is one alert, not one a batch).
+        _announce_given_up(given_up, last_error)
+    return delivered
 
 
 def delivery_failed_message(*, person, count: int, batch: str, last_error: str, programme=None) -> Outgoing:
