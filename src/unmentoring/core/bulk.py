@@ -5,8 +5,9 @@ INSERT that quotes every value in Python: about 150 µs a row, 15 s for a
 100,000-member draw's intros. On PostgreSQL ``copy_insert`` streams only the
 columns that vary from row to row with ``COPY`` into a temporary table, then
 one ``INSERT … SELECT`` adds the model's defaults for every other column
-(computed once, the way ``save`` would). Elsewhere (SQLite) it is
-``bulk_create``. Either way it runs in the caller's transaction.
+(computed once, the way ``save`` would), in the caller's transaction. It is
+PostgreSQL's only: callers check ``uses_copy()`` and use ``bulk_create``
+elsewhere (SQLite).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def next_ids(model: type[models.Model], count: int) -> list[int]:
 def copy_insert(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence], *,
                 constants: dict | None = None, unique: str | None = None) -> int:
     """Insert ``rows`` (tuples of plain values for ``columns``, attribute names such as ``group_id``; a
-    JSON field's value as its JSON text on PostgreSQL) and return how many were inserted.
+    JSON field's value as its JSON text) and return how many were inserted.
 
     Every other column gets ``constants[name]`` or the model's default. ``unique``: the column whose
     conflicts are skipped quietly (the row already there wins).
@@ -45,10 +46,6 @@ def copy_insert(model: type[models.Model], columns: Sequence[str], rows: Sequenc
     if not rows:
         return 0
     constants = constants or {}
-    if not uses_copy():
-        objs = [model(**dict(zip(columns, row, strict=True)), **constants) for row in rows]
-        model.objects.bulk_create(objs, batch_size=2000, ignore_conflicts=unique is not None)
-        return len(objs)
     meta = model._meta
     fields = {f.attname: f for f in meta.concrete_fields}
     template = model(**constants)

@@ -90,28 +90,24 @@ _KEPT_HEADERS = ("Content-Type", "Link", "Content-Language")
 
 
 def public_page_cache(view):
-    """Serve a public page to visitors who are not signed in from a copy at most PUBLIC_PAGE_CACHE_SECONDS
-    old (a microcache: under load each process renders the page once in that time, not once a visit).
+    """Keep a copy of a public page, rendered for a visitor who is not signed in, for at most
+    PUBLIC_PAGE_CACHE_SECONDS (a microcache: under load each process renders the page once in that time, not
+    once a visit). ``PublicPageCacheMiddleware`` serves the copies.
 
-    Never cached: a signed-in visitor's page (it names them), anything but a GET answered 200, a response
+    Never kept: a signed-in visitor's page (it names them), anything but a GET answered 200, a response
     that sets a cookie, carries a form's CSRF token or a one-off message for this visitor. So a learning
     unpublished or hidden leaves the public pages within that many seconds (docs/design.md).
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-        if seconds <= 0 or request.method != "GET" or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        key = _cache_key(request)
-        if (found := cache.get(key)) is not None:
-            return _cached_response(found)
         response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response.render()
-        if (response.status_code == 200 and not response.streaming and not response.cookies
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if (seconds > 0 and request.method == "GET" and not request.user.is_authenticated
+                and response.status_code == 200 and not response.streaming and not response.cookies
                 and b"csrfmiddlewaretoken" not in response.content and not _showed_messages(request)):
-            cache.set(key, (response.content, {h: response[h] for h in _KEPT_HEADERS if h in response}), seconds)
+            cache.set(_cache_key(request), (response.content, {h: response[h] for h in _KEPT_HEADERS if h in response}),
+                      seconds)
         return response
 
     return wrapper
@@ -141,9 +137,9 @@ def _cached_response(found) -> HttpResponse:
 
 
 class PublicPageCacheMiddleware:
-    """Serve a cached public page (see ``public_page_cache``) before sessions, authentication, CSRF and
-    messages run, to a GET that carries no session cookie: such a visitor cannot be signed in. Placed after
-    the middleware that adds security headers, so every copy served still carries them."""
+    """Serve the copy ``public_page_cache`` kept, before sessions, authentication, CSRF and messages run, to
+    a GET that carries no session cookie (such a visitor cannot be signed in) and no messages cookie. Placed
+    after the middleware that adds security headers, so every copy served still carries them."""
 
     def __init__(self, get_response):
         self.get_response = get_response

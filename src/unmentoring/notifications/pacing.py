@@ -14,7 +14,7 @@ UTC day; none is counted as a failed attempt.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -36,9 +36,9 @@ def through_notify(channel: str) -> bool:
     return settings.MAILERS["default"]["BACKEND"].endswith("NotifyEmailBackend")
 
 
-def next_utc_day(moment: datetime) -> datetime:
-    """Midnight UTC after ``moment``: when Notify's daily limits start again."""
-    return datetime.combine(moment.astimezone(UTC).date() + timedelta(days=1), time(), tzinfo=UTC)
+def next_utc_day(day: date) -> datetime:
+    """Midnight UTC after ``day``: when Notify's daily limits start again."""
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -57,27 +57,36 @@ def _bucket() -> tuple[float, float]:
     return capacity, max(rate - capacity, 1.0) / 60
 
 
-def _roll_over(allowance: SendingAllowance, day) -> None:
-    """A new UTC day starts both channels' counts again. Only forwards: a worker whose clock is a moment
-    behind another's counts in the day the row is already on, never back in yesterday with nothing sent."""
+def _locked_allowance(now: datetime | None, *, tokens_if_new: float) -> tuple[SendingAllowance, datetime]:
+    """The site's allowance row, locked for this transaction, its day rolled over to ``now``'s (a tick's
+    time, if later than the clock); and the clock read.
+
+    A new UTC day starts both channels' counts again. Only forwards: a worker whose clock is a moment behind
+    another's counts in the day the row is already on, never back in yesterday with nothing sent.
+    """
+    clock = timezone.now()
+    day = max(now or clock, clock).astimezone(UTC).date()
+    SendingAllowance.objects.get_or_create(name=NOTIFY, defaults={"tokens": tokens_if_new, "refilled_at": clock,
+                                                                  "day": day})
+    allowance = SendingAllowance.objects.select_for_update().get(name=NOTIFY)
     if day > allowance.day:
         allowance.day, allowance.sent_email, allowance.sent_sms = day, 0, 0
+    return allowance, clock
+
+
+def _sent_field(channel: str) -> str:
+    return "sent_sms" if channel == Channel.SMS else "sent_email"
 
 
 def notify_take(channel: str, wanted: int, *, now: datetime | None = None) -> Grant:
     """Take up to ``wanted`` sends on ``channel`` from the site's allowance (one row lock)."""
-    clock = timezone.now()
-    day = max(now or clock, clock).astimezone(UTC).date()
     capacity, per_second = _bucket()
+    field = _sent_field(channel)
     with transaction.atomic():
-        SendingAllowance.objects.get_or_create(name=NOTIFY, defaults={"tokens": capacity, "refilled_at": clock,
-                                                                      "day": day})
-        allowance = SendingAllowance.objects.select_for_update().get(name=NOTIFY)
+        allowance, clock = _locked_allowance(now, tokens_if_new=capacity)
         elapsed = max((clock - allowance.refilled_at).total_seconds(), 0.0)
         allowance.tokens = min(capacity, allowance.tokens + elapsed * per_second)
         allowance.refilled_at = clock
-        _roll_over(allowance, day)
-        field = "sent_sms" if channel == Channel.SMS else "sent_email"
         left_today = max(settings.NOTIFY_DAILY_LIMIT - getattr(allowance, field), 0)
         granted = min(wanted, left_today, int(allowance.tokens))
         allowance.tokens -= granted
@@ -86,24 +95,20 @@ def notify_take(channel: str, wanted: int, *, now: datetime | None = None) -> Gr
     if granted == wanted:
         return Grant(granted)
     if granted == left_today:
-        return Grant(granted, next_utc_day(datetime.combine(allowance.day, time(), tzinfo=UTC)), day_is_full=True)
+        return Grant(granted, next_utc_day(allowance.day), day_is_full=True)
     return Grant(granted, clock + timedelta(seconds=(1 - allowance.tokens % 1) / per_second))
 
 
 def notify_throttled(channel: str, *, day_is_full: bool, now: datetime | None = None) -> datetime:
     """Notify answered 429: empty the bucket (every worker waits), or, if it says the day's limit is
     reached, count the day as full. Returns when to try again."""
-    clock = timezone.now()
-    day = max(now or clock, clock).astimezone(UTC).date()
     _, per_second = _bucket()
     with transaction.atomic():
-        SendingAllowance.objects.get_or_create(name=NOTIFY, defaults={"tokens": 0, "refilled_at": clock, "day": day})
-        allowance = SendingAllowance.objects.select_for_update().get(name=NOTIFY)
+        allowance, clock = _locked_allowance(now, tokens_if_new=0.0)
         allowance.tokens, allowance.refilled_at = 0.0, clock
-        _roll_over(allowance, day)
         if day_is_full:
-            setattr(allowance, "sent_sms" if channel == Channel.SMS else "sent_email", settings.NOTIFY_DAILY_LIMIT)
+            setattr(allowance, _sent_field(channel), settings.NOTIFY_DAILY_LIMIT)
         allowance.save()
     if day_is_full:
-        return next_utc_day(datetime.combine(allowance.day, time(), tzinfo=UTC))
+        return next_utc_day(allowance.day)
     return clock + timedelta(seconds=max(1 / per_second, 1.0))

@@ -353,7 +353,7 @@ def _throttle_of(error: Exception) -> _Throttled | None:
 
 
 class _Pacer:
-    """Takes GOV.UK Notify's allowance for a batch's messages that go through it, a few tokens at a time."""
+    """Takes GOV.UK Notify's allowance, one token per send, for a batch's messages that go through it."""
 
     def __init__(self, now: datetime):
         self.now = now
@@ -410,7 +410,7 @@ def _deliver_claimed(messages: list[Message], *, now: datetime, mailer=None) -> 
                 held[until].append(message)
                 continue
             try:
-                _deliver_one(message, prepared.get(message.pk), now=now, mailer=mailer)
+                _deliver_one(message, prepared.get(message.pk), mailer=mailer)
             except _Throttled as throttled:
                 logger.warning("GOV.UK Notify says %s; message %s waits", throttled, message.pk)
                 until = notify_throttled(message.channel, day_is_full=throttled.day_is_full, now=now)
@@ -421,8 +421,7 @@ def _deliver_claimed(messages: list[Message], *, now: datetime, mailer=None) -> 
     finally:
         # What was not reached (the lease about to run out, or an error on the way) goes back due now; what a
         # limit held back, when the limit allows. Neither counts as an attempt.
-        unreached = [m for m in messages[index:] if m.status == MessageStatus.QUEUED
-                     and not any(m in waiting for waiting in held.values())]
+        unreached = [m for m in messages[index:] if m.status == MessageStatus.QUEUED]  # held ones come before
         if unreached:
             held[min(now, timezone.now())] += unreached
         for until, waiting in held.items():
@@ -434,7 +433,7 @@ def _deliver_claimed(messages: list[Message], *, now: datetime, mailer=None) -> 
     return min(soon) if soon else None
 
 
-def _deliver_one(message: Message, prepared: Prepared | Exception | None, *, now: datetime, mailer) -> None:
+def _deliver_one(message: Message, prepared: Prepared | Exception | None, *, mailer) -> None:
     rendered: list[str] = []
     try:
         if isinstance(prepared, Exception):
