@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import MembershipFactory, PersonFactory
-from tests.rounds.helpers import drawn_round, schedule
+from tests.rounds.helpers import drawn_round, schedule, seats_in_different_groups
 from unmentoring.accounts.models import Block
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.models import AuditEvent
@@ -16,9 +16,10 @@ from unmentoring.notifications.services import message_render, messages_deliver_
 from unmentoring.programmes.services import membership_leave, membership_pause, membership_resume
 from unmentoring.rounds.enums import RoundState
 from unmentoring.rounds.models import Group, Round, Seat
-from unmentoring.rounds.selectors import latecomers, past_meetings, still_in_group
+from unmentoring.rounds.selectors import latecomers, past_meetings, round_get, still_in_group
 from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
 from unmentoring.rounds.services.lifecycle import rounds_advance
+from unmentoring.rounds.services.rematch import seat_request_rematch
 from unmentoring.rounds.services.steering import latecomers_draw, member_move, round_cancel
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +175,22 @@ def test_latecomers_are_listed_and_drawn_among_themselves_with_intros(client, we
     assert message_render(intros.first()).subject.startswith("Your match for round 1 of Weekly Coffee")
     assert AuditEvent.objects.filter(action="round.latecomer_drawn").count() == 3
     assert "Everyone due has a group." in _page(client, path)
+
+
+def test_the_round_page_counts_every_group_the_draws_new_matches_and_latecomers_included(client, weekly, members,
+                                                                                          organiser):
+    rnd = drawn_round(weekly)
+    drawn = Group.objects.filter(round=rnd).count()
+    first, second = seats_in_different_groups(rnd, 2)
+    seat_request_rematch(seat_id=first.pk, now=rnd.draw_at)
+    seat_request_rematch(seat_id=second.pk, now=rnd.draw_at)  # the two are a new group
+    late = [_latecomer(weekly, n) for n in range(2)]
+    latecomers_draw(round_id=rnd.pk, membership_ids=[m.pk for m in late], actor=organiser, now=rnd.draw_at)
+    assert Group.objects.filter(round=rnd).count() == drawn + 2
+    assert round_get(slug=weekly.slug, number=rnd.number, count_groups=True).group_count == drawn + 2
+    client.force_login(late[0].person)
+    page = _page(client, reverse("rounds:detail", args=[weekly.slug, rnd.number]))
+    assert f'<dt class="govuk-summary-list__key">Groups</dt><dd class="govuk-summary-list__value">{drawn + 2}</dd>' in page
 
 
 @pytest.mark.parametrize(("chosen", "error"), [

@@ -1,6 +1,9 @@
 """Members' answers after a round."""
 
+import threading
+
 import pytest
+from django.db import OperationalError, connection, connections, transaction
 
 from tests.links import path_of
 from tests.rounds.helpers import drawn_round, schedule
@@ -8,8 +11,8 @@ from unmentoring.core.errors import ApplicationError
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
 from unmentoring.rounds.models import CheckIn, Seat
-from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
-from unmentoring.rounds.services.lifecycle import rounds_advance
+from unmentoring.rounds.services.checkins import CheckInAnswer, _seat_of_open_round, checkin_record
+from unmentoring.rounds.services.lifecycle import round_close, rounds_advance
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +24,46 @@ def test_check_ins_cannot_change_after_the_round_closes(client, weekly, members)
     rounds_advance(now=rnd.close_at)
     with pytest.raises(ApplicationError, match="has closed"):
         checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="yes", challenge=3))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_ins_go_side_by_side_and_a_close_waits_for_them(weekly, members):
+    """PostgreSQL: each check-in holds the round's row FOR SHARE, so members' answers do not queue behind
+    one another, while a close (FOR UPDATE) waits for any answer under way and no answer slips in after it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks across connections are a PostgreSQL matter; SQLite serialises writers")
+    rnd = drawn_round(weekly)
+    first, second = Seat.objects.filter(group__round=rnd).order_by("pk")[:2]
+    holding, release = threading.Event(), threading.Event()
+
+    def answer_under_way():  # a check-in that has taken its lock and not yet finished
+        try:
+            with transaction.atomic():
+                _seat_of_open_round(first.pk)
+                holding.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=answer_under_way)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        with transaction.atomic():  # another member's answer goes in without waiting ...
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            checkin_record(seat_id=second.pk, answer=CheckInAnswer(met="yes", challenge=3))
+        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():  # ... a close waits
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            round_close(round_id=rnd.pk, now=rnd.close_at)
+    finally:
+        release.set()
+        thread.join(30)
+    assert round_close(round_id=rnd.pk, now=rnd.close_at).state == "closed"
+    with pytest.raises(ApplicationError, match="has closed"):
+        checkin_record(seat_id=first.pk, answer=CheckInAnswer(met="yes", challenge=4))
+    assert CheckIn.objects.get(seat=second).challenge == 3 and not CheckIn.objects.filter(seat=first).exists()
 
 
 def test_the_check_in_link_records_an_answer_without_sign_in(client, weekly, members):

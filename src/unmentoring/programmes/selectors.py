@@ -27,4 +27,5 @@ def membership_of(*, person, slug: str) -> Membership:
 
 def organises(*, person) -> bool:
     """Whether this person runs a programme from the console (site administrators run them all)."""
-    return person.is_authenticated and (person.is_superuser or Programme.objects.filter(organisers=person).exists())
+    return person.is_authenticated and (person.is_superuser
+                                        or Programme.organisers.through.objects.filter(person_id=person.pk).exists())

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from unmentoring.accounts.models import Block
@@ -124,8 +125,16 @@ def blocked_pairs(memberships: list[Membership]) -> list[tuple[str, str]]:
     ]
 
 
-def round_get(*, slug: str, number: int) -> Round:
-    return get_object_or_404(Round.objects.select_related("programme"), programme__slug=slug, number=number)
+def round_get(*, slug: str, number: int, count_groups: bool = False) -> Round:
+    """The round and its programme; with ``count_groups``, its ``group_count`` too, new matches included, in
+    the same query. Groups are numbered from 1 without gaps, each new one after the last, and never deleted
+    on their own, so the highest number is the count, read from the end of an index (counting 50,000 groups
+    on every view of the round page took PostgreSQL 9 ms)."""
+    rounds = Round.objects.select_related("programme")
+    if count_groups:
+        highest = Group.objects.filter(round=OuterRef("pk")).order_by("-number").values("number")[:1]
+        rounds = rounds.annotate(group_count=Coalesce(Subquery(highest), 0))
+    return get_object_or_404(rounds, programme__slug=slug, number=number)
 
 
 def rounds_of(programme) -> dict:

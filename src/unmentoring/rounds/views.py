@@ -21,11 +21,11 @@ from unmentoring.rounds.sharing import share_post
 
 
 def detail(request, slug, number):
-    rnd = round_get(slug=slug, number=number)
+    rnd = round_get(slug=slug, number=number, count_groups=True)
     groups = seats_of(person=request.user, rnd=rnd) if request.user.is_authenticated else []
     return render(request, "rounds/detail.html", {
         "round": rnd, "programme": rnd.programme, "my_groups": groups,
-        "group_count": rnd.groups.count() if rnd.seed_revealed else None,  # new matches too, as the round-up
+        "group_count": rnd.group_count if rnd.seed_revealed else None,  # new matches too, as the round-up
         "figures": round_figures(rnd) if rnd.state == RoundState.CLOSED else None,
     })
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from unmentoring.core.errors import ApplicationError
@@ -75,10 +75,21 @@ class CheckInAnswer:
         return wrong
 
 
+def _round_state_locked(round_id: int) -> str:
+    """The round's state, its row locked until the transaction ends, as round_close locks it: an answer
+    cannot slip in after the close. On PostgreSQL the lock is shared (FOR SHARE), so members' check-ins go
+    side by side and only a close (FOR UPDATE) waits for them, and they for it. SQLite lets one writer in at
+    a time anyway."""
+    if connection.vendor != "postgresql":
+        return Round.objects.select_for_update().values_list("state", flat=True).get(pk=round_id)
+    with connection.cursor() as cursor:  # Django's querysets lock only FOR UPDATE
+        cursor.execute('SELECT "state" FROM "rounds_round" WHERE "id" = %s FOR SHARE', [round_id])
+        return cursor.fetchone()[0]
+
+
 def _seat_of_open_round(seat_id: int) -> Seat:
-    # The round's row is locked, as round_close locks it: an answer cannot slip in after the close.
     round_id = Seat.objects.filter(pk=seat_id, membership__isnull=False).values_list("group__round_id", flat=True).get()
-    state = Round.objects.select_for_update().values_list("state", flat=True).get(pk=round_id)
+    state = _round_state_locked(round_id)
     seat = Seat.objects.select_related("group__round", "membership").get(pk=seat_id)
     if seat.membership.status == MembershipStatus.LEFT:
         raise ApplicationError("You have left this programme, so there is nothing to check in.")
