@@ -7,6 +7,7 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.cache import cache
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -57,6 +58,12 @@ def run_tasks() -> None:
     while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
         result.claim(worker.worker_id)
         worker.run_task(result)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (kept forms, public pages' copies, the figures)."""
+    cache.clear()
 
 
 @pytest.fixture

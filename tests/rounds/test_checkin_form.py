@@ -5,12 +5,15 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 
 from tests.rounds.helpers import drawn_round, link_in
 from unmentoring.core.errors import ApplicationError
+from unmentoring.core.forms import _kept_form_key
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
 from unmentoring.programmes.services import membership_leave
+from unmentoring.rounds.forms import CheckInForm
 from unmentoring.rounds.links import CHECKIN, REMATCH, seat_link
 from unmentoring.rounds.models import CheckIn, Seat
 from unmentoring.rounds.services.checkins import CheckInAnswer, checkin_record
@@ -64,6 +67,25 @@ def test_the_emails_one_click_starts_open_the_form_pre_filled(client, seat):
         assert sorted(_checked(client.get(_path(seat, f"met={met}")).content.decode())) == [("met", met), ("publish", "private")]
     assert _checked(client.get(_path(seat, "met=maybe")).content.decode()) == [("publish", "private")]
     assert CheckIn.objects.count() == 0  # opening the form records nothing
+
+
+def test_the_form_is_made_once_per_set_of_answers_and_shows_each_member_only_their_own(client, seat):
+    blank = CheckInForm(initial={})
+    key = _kept_form_key(blank)
+    assert cache.get(key) is None
+    made = str(blank)
+    assert cache.get(key) == made and str(CheckInForm(initial={})) == made  # kept, then served as kept
+    cache.clear()
+    assert str(CheckInForm(initial={})) == made  # the kept copy is what a fresh rendering gives
+    answered = str(CheckInForm(initial={**A_YES, "minutes": 45, "challenge": 4}))
+    assert "Councils can share one design system." in answered and "Councils can share" not in made
+    client.post(_path(seat), A_YES)
+    other = Seat.objects.filter(group__round=seat.group.round).exclude(pk=seat.pk).order_by("pk").first()
+    assert "Councils can share one design system." in client.get(_path(seat)).content.decode()
+    assert "Councils can share" not in client.get(_path(other)).content.decode()
+    wrong = CheckInForm(data={"met": "maybe"})
+    assert "Select whether you met" in str(wrong)
+    assert cache.get(_kept_form_key(wrong)) == made  # a form sent back with errors is never kept
 
 
 def _checked(page):

@@ -26,6 +26,10 @@ Conventions a form can opt into (plain class attributes, no base class):
   groups those fields in a ``govuk-fieldset`` with that legend.
 - Input widths: put a GOV.UK width class on the widget,
   ``forms.TextInput(attrs={"class": "govuk-input--width-10"})``; ours are merged in.
+- ``keep_rendered = True``: an unbound form's markup is kept (in the cache, a
+  copy per form class and set of initial values) and not rendered again. Only
+  for a form whose fields, choices and labels never change at run time: the
+  check-in, which every member of a round opens when its email goes out.
 
 Errors: the field shows its own ``govuk-error-message``; the error summary is
 ``govuk/forms/error_summary.html``, which ``core/base.html`` places at the top
@@ -39,14 +43,17 @@ so that ``type="email"`` is not checked by the browser).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import unicodedata
 from collections.abc import Sequence
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import Input
+from django.utils.safestring import mark_safe
 
 __all__ = [
     "GovukRadioSelect",
@@ -489,6 +496,24 @@ class GovukFormRenderer(DjangoTemplates):
 
     def render(self, template_name, context, request=None):
         form = context.get("form")
-        if template_name == self.form_template_name and form is not None and "fields" in context:
-            context = {**context, "sections": _form_sections(form, context["fields"])}
-        return super().render(template_name, context, request=request)
+        if template_name != self.form_template_name or form is None or "fields" not in context:
+            return super().render(template_name, context, request=request)
+        kept = getattr(form, "keep_rendered", False) and not form.is_bound
+        if kept and (html := cache.get(key := _kept_form_key(form))) is not None:
+            return mark_safe(html)  # noqa: S308 (our own markup, as this renderer made it)
+        html = super().render(template_name, {**context, "sections": _form_sections(form, context["fields"])},
+                              request=request)
+        if kept:
+            cache.set(key, str(html), KEPT_FORM_SECONDS)
+        return html
+
+
+KEPT_FORM_SECONDS = 60 * 60
+
+
+def _kept_form_key(form) -> str:
+    """A kept form's cache key: its class, prefix and ids, and every initial value (what the member wrote
+    before included, so two people see the same copy only if they would see the same markup)."""
+    initial = {name: form.get_initial_for_field(field, name) for name, field in form.fields.items()}
+    text = repr((type(form).__module__, type(form).__qualname__, form.prefix, form.auto_id, sorted(initial.items())))
+    return "form:" + hashlib.sha256(text.encode()).hexdigest()

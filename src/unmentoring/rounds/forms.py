@@ -63,6 +63,7 @@ class CheckInForm(forms.Form):
     page_heading_field = "met"
     conditionals = {"met": {Met.YES: YES_FIELDS, Met.NO: NO_FIELDS}}
     fieldsets = []
+    keep_rendered = True  # a round's members open it together when its email goes out (core.forms)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
