@@ -137,10 +137,10 @@ def locust(host: str, users: int, seconds: int, prefix: Path, server: subprocess
            scenario: str) -> list[float]:
     """Run Locust headless; return the server's memory sampled every ``every`` seconds."""
     chosen = SCENARIOS[scenario]
-    command = [str(BIN / "locust"), "-f", str(HERE / "locustfile.py"), "--headless", "-u", str(users),
+    # The user classes go before --tags, which would take them for tags (and then run every class).
+    command = [str(BIN / "locust"), "-f", str(HERE / "locustfile.py"), *chosen["users"], "--headless", "-u", str(users),
                "-r", str(users), "-t", f"{seconds}s", "--host", host, "--csv", str(prefix), "--only-summary",
-               "--stop-timeout", "5", "--loglevel", "WARNING", *(["--tags", *chosen["tags"]] if chosen["tags"] else []),
-               *chosen["users"]]
+               "--stop-timeout", "5", "--loglevel", "WARNING", *(["--tags", *chosen["tags"]] if chosen["tags"] else [])]
     run = subprocess.Popen(command, env={**os.environ, "LOAD_FIXTURES": str(FIXTURES), **chosen["weights"],
                                          "LOAD_WAIT": WAIT[0]})
     samples = [rss_mib(server.pid)]

@@ -4,7 +4,9 @@
     .venv/bin/python benchmarks/web/page_cost.py [--requests 200]
 
 Uses the database and the signed-in member that a `load.py --keep` run left
-(benchmarks/web/fixtures.json). Starts one gunicorn worker with one thread
+(benchmarks/web/fixtures.json), taking back that member's check-in first.
+PostgreSQL's figure is every PostgreSQL process on the machine: measure
+on a quiet one. Starts one gunicorn worker with one thread
 on 127.0.0.1, asks for each page ``--requests`` times, one after another,
 and reads from /proc the CPU time the worker and every PostgreSQL process
 used. The load test says how fast the site is under load; this says where
@@ -25,7 +27,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import BIN, DEFAULT_URL, FIXTURES, environment, wait_for  # noqa: E402
+from load import BIN, DEFAULT_URL, FIXTURES, benchdb, environment, wait_for  # noqa: E402
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TICK = os.sysconf("SC_CLK_TCK")
@@ -36,16 +38,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def postgres_seconds() -> float:
-    total = 0.0
+def postgres_seconds() -> dict[int, float]:
+    """CPU seconds of each PostgreSQL process, by process id."""
+    used = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            text = stat.read_text()
+            if "(postgres)" in stat.read_text():
+                used[int(stat.parent.name)] = cpu_seconds(int(stat.parent.name))
         except OSError:
-            continue
-        if "(postgres)" in text:
-            total += cpu_seconds(int(stat.parent.name))
-    return total
+            continue  # it ended
+    return used
+
+
+def postgres_since(before: dict[int, float]) -> float:
+    """CPU seconds PostgreSQL used since ``before`` (a process that ended meanwhile is left out)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in postgres_seconds().items())
 
 
 class Site:
@@ -62,6 +69,20 @@ class Site:
         return response, text
 
 
+def forget_checkin(url: str, fixtures: dict, link: str) -> None:
+    """Take back the member's check-in, so the first check-in pages are the blank form."""
+    os.environ.update({"SECRET_KEY": fixtures["key"], "SITE_URL": fixtures["site"], "DEMO_MODE": "0",
+                       "UNMENTORING_IGNORE_DEMO_ENV": "1"})
+    benchdb.configure(url)
+    from django.db import connection
+
+    from unmentoring.rounds.links import CHECKIN
+    from unmentoring.rounds.models import CheckIn
+
+    CheckIn.objects.filter(seat_id=CHECKIN.read_or_none(link.rstrip("/").rsplit("/", 1)[1])).delete()
+    connection.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
@@ -72,6 +93,7 @@ def main() -> None:
         sys.exit("no benchmarks/web/fixtures.json: run `benchmarks/web/load.py --keep` first")
     fixtures = json.loads(FIXTURES.read_text())
     member = fixtures["members"][0]
+    forget_checkin(args.database_url, fixtures, member["checkin"])
     env = environment(args.database_url, fixtures["key"], args.port)
     server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "python:unmentoring.gunicorn_conf", "unmentoring.wsgi",
                                "--workers", "1", "--threads", "1", "--bind", f"127.0.0.1:{args.port}",
@@ -93,10 +115,11 @@ def main() -> None:
             ("programme page, signed in (no cached copy)", "GET", f"/programmes/{slug}/", None, None, 200),
             ("round page", "GET", f"/programmes/{slug}/rounds/{fixtures['round']}/", None, None, 200),
             ("account page", "GET", "/account/", None, None, 200),
-            ("check-in GET", "GET", member["checkin"], None, None, 200),
+            ("check-in GET, first time (the blank form, kept)", "GET", member["checkin"], None, None, 200),
             ("check-in POST (without its redirect)", "POST", member["checkin"], answer,
              {"Content-Type": "application/x-www-form-urlencoded",
               "Cookie": f"{site.headers['Cookie']}; {csrf_cookie}"}, 302),
+            ("check-in GET, again (the member's answers)", "GET", member["checkin"], None, None, 200),
             ("sign-in form", "GET", "/sign-in/", None, None, 200),
         ]
         print(f"{args.requests} requests a page, one at a time, one gunicorn worker with one thread; "
@@ -111,7 +134,7 @@ def main() -> None:
             for _ in range(args.requests):
                 site.ask(method, path, body, headers)
             each = 1000 / args.requests
-            print(f"| {name} | {(cpu_seconds(worker) - web) * each:.1f} | {(postgres_seconds() - database) * each:.1f} "
+            print(f"| {name} | {(cpu_seconds(worker) - web) * each:.1f} | {postgres_since(database) * each:.1f} "
                   f"| {(time.perf_counter() - start) * each:.1f} |")
     finally:
         server.terminate()

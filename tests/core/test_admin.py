@@ -150,6 +150,9 @@ def test_rounds_and_groups_cannot_be_deleted_and_a_drawn_rounds_dates_cannot_cha
     assert client.post(reverse("admin:rounds_round_delete", args=[rnd.pk]), {"post": "yes"}).status_code == 403
     group = rnd.groups.first()
     assert client.post(reverse("admin:rounds_group_delete", args=[group.pk]), {"post": "yes"}).status_code == 403
+    # Groups are numbered by the app (the round page counts them by number): none added, none renumbered.
+    assert client.get(reverse("admin:rounds_group_add")).status_code == 403
+    assert 'name="number"' not in client.get(reverse("admin:rounds_group_change", args=[group.pk])).content.decode()
     page = client.get(reverse("admin:rounds_round_change", args=[rnd.pk])).content.decode()
     assert 'name="draw_at_0"' not in page and 'name="close_at_0"' not in page
     assert rnd.__class__.objects.filter(pk=rnd.pk).exists()

@@ -26,10 +26,12 @@ Conventions a form can opt into (plain class attributes, no base class):
   groups those fields in a ``govuk-fieldset`` with that legend.
 - Input widths: put a GOV.UK width class on the widget,
   ``forms.TextInput(attrs={"class": "govuk-input--width-10"})``; ours are merged in.
-- ``keep_rendered = True``: an unbound form's markup is kept (in the cache, a
-  copy per form class and set of initial values) and not rendered again. Only
-  for a form whose fields, choices and labels never change at run time: the
-  check-in, which every member of a round opens when its email goes out.
+- ``keep_rendered = ("met",)``: an unbound form given initial values for
+  those fields only (or none) is rendered once and its markup kept in the
+  cache, a copy per form class and those values. A form carrying someone's
+  own earlier answers is never kept. Only for a form whose fields, choices
+  and labels never change at run time: the check-in, which every member of a
+  round opens when its email goes out.
 
 Errors: the field shows its own ``govuk-error-message``; the error summary is
 ``govuk/forms/error_summary.html``, which ``core/base.html`` places at the top
@@ -498,7 +500,9 @@ class GovukFormRenderer(DjangoTemplates):
         form = context.get("form")
         if template_name != self.form_template_name or form is None or "fields" not in context:
             return super().render(template_name, context, request=request)
-        kept = getattr(form, "keep_rendered", False) and not form.is_bound
+        may_vary = getattr(form, "keep_rendered", None)
+        kept = (may_vary is not None and not form.is_bound
+                and all(name in may_vary for name, value in form.initial.items() if value not in (None, "")))
         if kept and (html := cache.get(key := _kept_form_key(form))) is not None:
             return mark_safe(html)  # noqa: S308 (our own markup, as this renderer made it)
         html = super().render(template_name, {**context, "sections": _form_sections(form, context["fields"])},
@@ -512,8 +516,8 @@ KEPT_FORM_SECONDS = 60 * 60
 
 
 def _kept_form_key(form) -> str:
-    """A kept form's cache key: its class, prefix and ids, and every initial value (what the member wrote
-    before included, so two people see the same copy only if they would see the same markup)."""
+    """A kept form's cache key: its class, prefix and ids, and every initial value, so two people see the
+    same copy only if they would see the same markup."""
     initial = {name: form.get_initial_for_field(field, name) for name, field in form.fields.items()}
     text = repr((type(form).__module__, type(form).__qualname__, form.prefix, form.auto_id, sorted(initial.items())))
     return "form:" + hashlib.sha256(text.encode()).hexdigest()

@@ -54,6 +54,12 @@ class GroupAdmin(AuditedAdmin):
     list_select_related = ["round__programme"]
     inlines = [SeatInline]
     hidden_lookups = ("round__seed",)
+    # Groups are numbered in turn by the draw, new matches and the console; the round page counts them by
+    # their highest number (rounds.selectors.round_get).
+    readonly_fields = ["round", "number"]
+
+    def has_add_permission(self, request):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False  # groups are the programme's history

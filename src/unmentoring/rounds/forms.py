@@ -63,7 +63,9 @@ class CheckInForm(forms.Form):
     page_heading_field = "met"
     conditionals = {"met": {Met.YES: YES_FIELDS, Met.NO: NO_FIELDS}}
     fieldsets = []
-    keep_rendered = True  # a round's members open it together when its email goes out (core.forms)
+    # A round's members open it together when its email goes out: kept blank or with a one-click start
+    # (?met=yes), never with someone's saved answers (core.forms).
+    keep_rendered = ("met",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

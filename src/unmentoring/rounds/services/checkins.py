@@ -82,8 +82,10 @@ def _round_state_locked(round_id: int) -> str:
     a time anyway."""
     if connection.vendor != "postgresql":
         return Round.objects.select_for_update().values_list("state", flat=True).get(pk=round_id)
+    table, quote = Round._meta.db_table, connection.ops.quote_name
     with connection.cursor() as cursor:  # Django's querysets lock only FOR UPDATE
-        cursor.execute('SELECT "state" FROM "rounds_round" WHERE "id" = %s FOR SHARE', [round_id])
+        cursor.execute(f"SELECT {quote('state')} FROM {quote(table)} WHERE {quote('id')} = %s FOR SHARE",  # noqa: S608 (names from the model)
+                       [round_id])
         return cursor.fetchone()[0]
 
 
