@@ -1,6 +1,7 @@
 """Members' answers after a round."""
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
@@ -24,6 +25,15 @@ def test_check_ins_cannot_change_after_the_round_closes(client, weekly, members)
     rounds_advance(now=rnd.close_at)
     with pytest.raises(ApplicationError, match="has closed"):
         checkin_record(seat_id=seat.pk, answer=CheckInAnswer(met="yes", challenge=3))
+
+
+@contextmanager
+def _waiting_at_most(timeout: str):
+    """A transaction whose every lock wait gives up after ``timeout`` (PostgreSQL), rather than hang."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{timeout}'")
+        yield
 
 
 @pytest.mark.django_db(transaction=True)
@@ -51,21 +61,15 @@ def test_check_ins_go_side_by_side_and_a_close_waits_for_them(weekly, members):
     thread.start()
     try:
         assert holding.wait(30)
-        with transaction.atomic():  # another member's answer goes in without waiting ...
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '2s'")
+        with _waiting_at_most("2s"):  # another member's answer goes in without waiting ...
             checkin_record(seat_id=second.pk, answer=CheckInAnswer(met="yes", challenge=3))
-        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():  # ... a close waits
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+        with pytest.raises(OperationalError, match="lock timeout"), _waiting_at_most("300ms"):  # ... a close waits
             round_close(round_id=rnd.pk, now=rnd.close_at)
     finally:
         release.set()
         thread.join(30)
     assert not thread.is_alive() and failed == []
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = '5s'")
+    with _waiting_at_most("5s"):
         assert round_close(round_id=rnd.pk, now=rnd.close_at).state == "closed"
     with pytest.raises(ApplicationError, match="has closed"):
         checkin_record(seat_id=first.pk, answer=CheckInAnswer(met="yes", challenge=4))
