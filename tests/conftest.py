@@ -1,14 +1,16 @@
 import email
 import os
 import socket
+import sqlite3
 import sys
 import threading
+from contextlib import contextmanager
 from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.cache import cache
-from django.db import connections
+from django.db import connection, connections
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -64,6 +66,32 @@ def run_tasks() -> None:
 def _empty_cache():
     """Each test starts with an empty cache (kept forms, public pages' copies, the figures)."""
     cache.clear()
+
+
+@pytest.fixture
+def few_parameters(db):
+    """``with few_parameters(cap):`` SQLite takes at most ``cap`` parameters a query inside the block.
+
+    A 100,000-member list meets the real caps (SQLite's 32,766; PostgreSQL's 65,535 with server-side
+    parameters); a lowered cap lets a test's few dozen members meet the same wall. Django reads the cap
+    again (its batch sizes follow it). SQLite only: PostgreSQL's cap cannot be lowered."""
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite's cap on a query's parameters can be lowered for a test")
+
+    @contextmanager
+    def lowered(cap: int):
+        connection.ensure_connection()
+        raw = connection.connection
+        before = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, cap)
+        connection.features.__dict__.pop("max_query_params", None)
+        try:
+            yield
+        finally:
+            raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
+            connection.features.__dict__.pop("max_query_params", None)
+
+    return lowered
 
 
 @pytest.fixture

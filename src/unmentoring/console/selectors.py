@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -100,11 +102,16 @@ def _still_in(seat: Seat) -> bool:
 
 def round_groups(rnd: Round) -> list[Group]:
     """The round's groups with every seat's member, organisation and check-in: what organisers watch. Each
-    has ``present``, how many are still in it."""
-    groups = list(rnd.groups.order_by("number").prefetch_related(
-        Prefetch("seats", queryset=Seat.objects.select_related("membership__person", "checkin").order_by("pk"))))
+    has ``seated``, its seats in order, and ``present``, how many are still in it."""
+    # The round's seats in one query by round, not prefetch_related's list of every group's id (which a
+    # 50,000-group round would take past the database's cap on a query's parameters).
+    seated = defaultdict(list)
+    for seat in Seat.objects.filter(group__round=rnd).select_related("membership__person", "checkin").order_by("pk"):
+        seated[seat.group_id].append(seat)
+    groups = list(rnd.groups.order_by("number"))
     for group in groups:
-        group.present = sum(_still_in(seat) for seat in group.seats.all())
+        group.seated = seated[group.pk]
+        group.present = sum(_still_in(seat) for seat in group.seated)
     return groups
 
 
@@ -114,7 +121,7 @@ def groups_to_join(rnd: Round, groups: list[Group], *, membership: Membership) -
     choices = []
     largest = rnd.programme.group_size + 1
     for group in groups:
-        still_in = [seat for seat in group.seats.all() if _still_in(seat)]
+        still_in = [seat for seat in group.seated if _still_in(seat)]
         if not still_in or len(still_in) >= largest or any(seat.membership_id == membership.pk for seat in still_in):
             continue
         people = ", ".join(f"{seat.membership.person.full_name} ({seat.organisation})" for seat in still_in)

@@ -275,7 +275,7 @@ def member_move_view(request, slug, number, pk):
     if not rnd.groups_can_change(timezone.now()):
         return _not_open(request, found, rnd)
     groups = round_groups(rnd)
-    current = next((g for g in groups for seat in g.seats.all() if seat.membership_id == membership.pk
+    current = next((g for g in groups for seat in g.seated if seat.membership_id == membership.pk
                     and seat.rematch_outcome != RematchOutcome.REGROUPED), None)
     choices = groups_to_join(rnd, groups, membership=membership)
     form = MemberMoveForm(request.POST or None, groups=choices)

@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
         # Each app's periodic jobs, personal-data handlers and signal receivers register themselves
         # (core names no app).
         autodiscover_modules("jobs", "personal_data", "receivers")
+        from unmentoring.core import lookups  # noqa: F401, PLC0415  (registers field__among once the models are loaded)
 
 
 class UnmentoringAdminConfig(admin_apps.AdminConfig):

@@ -99,12 +99,7 @@ def messages_queue(outgoing: Iterable[Outgoing], *, batch_size: int = 2000) -> i
         if new:
             transaction.on_commit(_enqueue_due_delivery)
         return new
-    keys = list(unique)
-    existing: set[str] = set()
-    for start in range(0, len(keys), batch_size):
-        existing.update(
-            Message.objects.filter(idempotency_key__in=keys[start : start + batch_size]).values_list("idempotency_key", flat=True)
-        )
+    existing = set(Message.objects.filter(idempotency_key__among=list(unique)).values_list("idempotency_key", flat=True))
     rows = [Message(**dict(zip(QUEUED_COLUMNS, _row(o), strict=True)), **times)
             for key, o in unique.items() if key not in existing]
     if not rows:
@@ -549,7 +544,7 @@ def messages_requeue(*, since: datetime | None = None, ids: Iterable[int] | None
     if since is not None:
         failed = failed.filter(queued_at__gte=since)
     if ids is not None:
-        failed = failed.filter(pk__in=list(ids))
+        failed = failed.filter(pk__among=list(ids))
     count = failed.update(status=MessageStatus.QUEUED, attempts=0, next_attempt_at=now, queued_at=now, last_error="")
     if count:
         transaction.on_commit(_enqueue_due_delivery)
@@ -571,7 +566,7 @@ def messages_blank_old(*, now: datetime | None = None) -> int:
 def messages_delete(*, idempotency_keys: Iterable[str], prefixes: Iterable[str] = ()) -> int:
     """Delete messages outright (those about something deleted, such as a sign-up nobody confirmed): by key,
     or every message whose key starts with one of ``prefixes``."""
-    wanted = Q(idempotency_key__in=list(idempotency_keys))
+    wanted = Q(idempotency_key__among=list(idempotency_keys))
     for prefix in prefixes:
         wanted |= Q(idempotency_key__startswith=prefix)
     deleted, _ = Message.objects.filter(wanted).delete()

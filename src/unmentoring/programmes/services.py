@@ -255,7 +255,7 @@ def memberships_resume_due(*, now: datetime | None = None) -> int:
 
 def memberships_set_first_in_line(*, membership_ids: Iterable[int], first: bool) -> int:
     """Mark members to be drawn next round whatever their rhythm (a re-match found nobody), or clear the mark."""
-    return Membership.objects.filter(pk__in=list(membership_ids)).update(first_in_line=first, updated_at=timezone.now())
+    return Membership.objects.filter(pk__among=list(membership_ids)).update(first_in_line=first, updated_at=timezone.now())
 
 
 @transaction.atomic

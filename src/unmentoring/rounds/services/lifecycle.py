@@ -390,7 +390,7 @@ def memberships_pause_silent(*, rnd: Round, now: datetime) -> int:
     silent = [m for m, answers in history.items() if len(answers) >= SILENT_ROUNDS and not any(answers[:SILENT_ROUNDS])]
     today = _local_day(now, rnd.programme)
     outgoing = []
-    for membership in Membership.objects.filter(pk__in=silent).select_related("person", "programme").order_by("pk"):
+    for membership in Membership.objects.filter(pk__among=silent).select_related("person", "programme").order_by("pk"):
         membership = membership_pause(membership=membership, until=today + SILENT_PAUSE, reason=PauseReason.SILENT, today=today)
         outgoing.append(emails.paused_silent_message(rnd, membership, rounds=SILENT_ROUNDS))
     messages_queue(outgoing)

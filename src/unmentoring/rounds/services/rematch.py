@@ -75,7 +75,7 @@ def _regroup(rnd: Round, candidates: list[Seat]) -> list[Seat]:
     while len(candidates) >= 2:
         groups_of = defaultdict(set)  # every group of this round each candidate has sat in, re-matches included
         for membership_id, group_id in Seat.objects.filter(
-            group__round=rnd, membership_id__in=[c.membership_id for c in candidates]
+            group__round=rnd, membership_id__among=[c.membership_id for c in candidates]
         ).values_list("membership_id", "group_id"):
             groups_of[membership_id].add(group_id)
         same_group = [
@@ -94,7 +94,7 @@ def _regroup(rnd: Round, candidates: list[Seat]) -> list[Seat]:
             crowded = max(clusters, key=lambda group_id: (clusters[group_id], group_id))
             candidates.remove([c for c in candidates if c.group_id == crowded][-1])
             continue
-        Seat.objects.filter(pk__in=[c.pk for c in candidates]).update(rematch_outcome=RematchOutcome.REGROUPED)
+        Seat.objects.filter(pk__among=[c.pk for c in candidates]).update(rematch_outcome=RematchOutcome.REGROUPED)
         memberships_set_first_in_line(membership_ids=[c.membership_id for c in candidates], first=False)
         messages_queue(emails.intro_messages(new_seats))
         return candidates

@@ -61,7 +61,7 @@ def round_cancel(*, round_id: int, reason: str, actor, now: datetime | None = No
         raise ApplicationError(f"Round {rnd.number} is {rnd.get_state_display().lower()}: only a round that has not "
                                "been drawn can be cancelled.")
     # Exactly those who were sent its notice (and have not left since), not whoever would be due today.
-    told = list(Membership.objects.filter(pk__in=notified_memberships(rnd)).exclude(status=MembershipStatus.LEFT)
+    told = list(Membership.objects.filter(pk__among=notified_memberships(rnd)).exclude(status=MembershipStatus.LEFT)
                 .select_related("person", "programme").order_by("pk"))
     rnd.state, rnd.cancelled_at, rnd.draw_note = RoundState.CANCELLED, now, "Cancelled by the organisers."
     rnd.save(update_fields=["state", "cancelled_at", "draw_note"])

@@ -1,0 +1,57 @@
+"""``field__among``: the same rows as ``__in``, with the whole list in one parameter."""
+
+import pytest
+from django.db import DatabaseError, connection
+
+from tests.factories import MembershipFactory, PersonFactory
+from unmentoring.accounts.models import Person
+
+
+@pytest.fixture
+def people(db):
+    return [PersonFactory(email=email) for email in
+            ("ada@example.org", "o'brien@example.org", "100%@example.org", "zoë@example.org", "b@example.org")]
+
+
+@pytest.mark.parametrize("pick", [
+    lambda ids: ids[:2],
+    lambda ids: [ids[3], ids[3], ids[0]],  # repeated, out of order
+    lambda ids: [],
+    lambda ids: [max(ids) + 1, max(ids) + 2],  # nobody
+    lambda ids: {ids[1], ids[4]},  # a set
+    lambda ids: (i for i in ids),  # a generator
+])
+def test_among_finds_exactly_what_in_finds(people, pick):
+    ids = [p.pk for p in people]
+    assert (set(Person.objects.filter(pk__among=pick(ids)).values_list("pk", flat=True))
+            == set(Person.objects.filter(pk__in=list(pick(ids))).values_list("pk", flat=True)))
+
+
+def test_among_takes_text_with_quotes_percent_signs_and_accents_and_foreign_keys(people):
+    emails = ["o'brien@example.org", "100%@example.org", "zoë@example.org", "nobody@example.org"]
+    assert sorted(Person.objects.filter(email__among=emails).values_list("email", flat=True)) == sorted(emails[:3])
+    membership = MembershipFactory(person=people[0])
+    assert Person.objects.filter(memberships__programme__among=[membership.programme_id]).get() == people[0]
+
+
+def test_a_list_longer_than_any_cap_on_parameters_is_one_parameter(people):
+    wanted = [p.pk for p in people[:2]]
+    # More values than the database takes parameters in a query: SQLite's cap is set when it is built (32,766
+    # by default, 250,000 in Debian's); PostgreSQL's is 65,535 when parameters are sent apart from the query.
+    cap = connection.features.max_query_params or 65_535
+    longer = [*range(10**9, 10**9 + cap + 1), *wanted]
+    assert sorted(Person.objects.filter(pk__among=longer).values_list("pk", flat=True)) == sorted(wanted)
+    if connection.features.max_query_params is not None:  # the cap __in runs into
+        with pytest.raises(DatabaseError):
+            list(Person.objects.filter(pk__in=longer))
+
+
+@pytest.mark.parametrize("wrong", ["12", b"12", 12])
+def test_among_refuses_what_is_not_a_list(db, wrong):
+    with pytest.raises(TypeError, match="__among takes a list"):
+        list(Person.objects.filter(pk__among=wrong))
+
+
+def test_among_refuses_a_queryset_and_says_to_use_in(db):
+    with pytest.raises(TypeError, match="use __in for a queryset"):
+        list(Person.objects.filter(pk__among=Person.objects.values("pk")))
