@@ -55,3 +55,15 @@ def test_among_refuses_what_is_not_a_list(db, wrong):
 def test_among_refuses_a_queryset_and_says_to_use_in(db):
     with pytest.raises(TypeError, match="use __in for a queryset"):
         list(Person.objects.filter(pk__among=Person.objects.values("pk")))
+
+
+def test_on_postgresql_parameters_go_apart_and_a_query_run_often_is_prepared(people):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    assert connection.features.uses_server_side_binding
+    for _ in range(6):
+        list(Person.objects.filter(pk=people[0].pk))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "accounts_person"' in statement for statement in prepared)
