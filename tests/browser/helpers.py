@@ -29,6 +29,7 @@ def assert_accessible(page, *, include: str | None = None) -> None:
     if getattr(page, "javascript_enabled", True):
         violations = _axe_violations(page, include)
     else:
+        page.wait_for_load_state("load")  # the twin copies the page: not the blank one a navigation starts with
         with _scripting_twin(page) as twin:
             violations = _axe_violations(twin, include)
     if violations:
