@@ -72,9 +72,10 @@ def _empty_cache():
 def few_parameters(db):
     """``with few_parameters(cap):`` SQLite takes at most ``cap`` parameters a query inside the block.
 
-    A 100,000-member list meets the real caps (SQLite's 32,766; PostgreSQL's 65,535 with server-side
-    parameters); a lowered cap lets a test's few dozen members meet the same wall. Django reads the cap
-    again (its batch sizes follow it). SQLite only: PostgreSQL's cap cannot be lowered."""
+    A 100,000-member list meets the real caps (SQLite's 32,766 in a default build; PostgreSQL's 65,535 with
+    server-side parameters); a lowered cap lets a test's few dozen members meet the same wall. Django reads
+    SQLite's cap from the connection each time, so its batch sizes follow. SQLite only: PostgreSQL's cap
+    cannot be lowered."""
     if connection.vendor != "sqlite":
         pytest.skip("only SQLite's cap on a query's parameters can be lowered for a test")
 
@@ -84,12 +85,11 @@ def few_parameters(db):
         raw = connection.connection
         before = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
         raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, cap)
-        connection.features.__dict__.pop("max_query_params", None)
+        assert connection.features.max_query_params == cap  # what Django's batches are cut to
         try:
             yield
         finally:
             raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
-            connection.features.__dict__.pop("max_query_params", None)
 
     return lowered
 
