@@ -68,6 +68,15 @@ def page(request, browser, live_server):
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.javascript_enabled = javascript_enabled
+    # A click that submits a form returns once the next page has begun, when its title is still empty
+    # (seen on a busy machine): the title is read once that page's document is parsed.
+    title_now = page.title
+
+    def title_when_parsed() -> str:
+        page.wait_for_load_state("domcontentloaded")
+        return title_now()
+
+    page.title = title_when_parsed
     page.console_errors = []
     page.asset_errors = []
 

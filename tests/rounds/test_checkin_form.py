@@ -91,6 +91,44 @@ def test_the_blank_form_is_made_once_and_kept_but_never_one_with_a_members_answe
     assert cache.get(_kept_form_key(wrong)) == made  # a form sent back with errors is never kept
 
 
+def _answer_sets():
+    """Every option of each kept question, with either answer to "did you meet", bound and not, and with an
+    error elsewhere on the form."""
+    for name in CheckInForm.keep_fields:
+        for value, _label in [*CheckInForm.base_fields[name].choices]:
+            for met in ("yes", "no"):
+                answers = {**A_YES, "met": met, name: str(value), "not_met_reason": "other" if name != "not_met_reason"
+                           else str(value), "not_met_detail": "Train strike."}
+                yield lambda answers=answers: CheckInForm(initial=answers)
+                yield lambda answers=answers: CheckInForm(data=answers)
+                yield lambda answers=answers: CheckInForm(data={**answers, "learned": "x" * 1001})  # an error elsewhere
+                yield lambda answers=answers, name=name: CheckInForm(data={**answers, name: ""})  # unanswered
+
+
+def test_a_kept_question_is_exactly_what_a_fresh_rendering_gives_whatever_the_answers(db):
+    makers = list(_answer_sets())
+    fresh = []
+    for make in makers:
+        cache.clear()
+        fresh.append(str(make()))
+    cache.clear()
+    warm = [str(make()) for make in makers]  # each kept question made once per option, then served as kept
+    assert warm == fresh
+    assert len(set(fresh)) > 40  # the answers really differ
+
+
+def test_only_choice_questions_without_errors_are_kept_and_a_kept_copy_is_served(db):
+    answered = CheckInForm(data={**A_YES, "minutes": "45"})
+    assert answered.is_valid()
+    kept = {name for name in answered.fields if answered[name]._kept_field_key() is not None}
+    assert kept == {"not_met_reason", "minutes", "challenge", "publish"}  # never met (it reveals), never words
+    wrong = CheckInForm(data={**A_YES, "minutes": "50"})  # not an option
+    assert wrong["minutes"].errors and wrong["minutes"]._kept_field_key() is None
+    cache.set(answered["challenge"]._kept_field_key(), '<p id="kept-question">kept</p>')
+    page = str(CheckInForm(data={**A_YES, "minutes": "45"}))
+    assert '<p id="kept-question">kept</p>' in page and "Councils can share one design system." in page
+
+
 def _checked(page):
     inputs = re.findall(r"<input[^>]*>", page)
     return [(re.search(r'name="(\w+)"', i).group(1), re.search(r'value="(\w+)"', i).group(1)) for i in inputs if " checked" in i]

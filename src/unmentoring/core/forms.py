@@ -359,6 +359,35 @@ class GovukBoundField(BoundField):
         reveals = getattr(self.form, "conditionals", {}).get(self.name, {})
         return [(option, [self.form[name] for name in reveals.get(str(option.data["value"]), ())]) for option in self]
 
+    def as_field_group(self):
+        """The field's GOV.UK form group; for a field its form lists in ``keep_fields``, made once per value
+        and kept (see ``_kept_field_key``)."""
+        key = self._kept_field_key()
+        if key is not None and (html := cache.get(key)) is not None:
+            return mark_safe(html)  # noqa: S308 (our own markup, as this renderer made it)
+        html = super().as_field_group()
+        if key is not None:
+            cache.set(key, str(html), KEPT_FORM_SECONDS)
+        return html
+
+    def _kept_field_key(self) -> str | None:
+        """A cache key for this field's markup, or None when it must be made afresh.
+
+        Forms opt fields in with ``keep_fields``: fields with fixed choices whose markup depends only on the
+        value chosen (no follow-up questions revealed, not the page's heading). It is kept only without an
+        error and with a value among its choices, so the cache holds one copy per option, never anyone's
+        words, and two forms share a copy only if they would make the same markup.
+        """
+        if self.name not in getattr(self.form, "keep_fields", ()) or self.errors:
+            return None
+        choices = {str(value) for value, _label in getattr(self.field, "choices", ())}
+        value = self.value()
+        if value not in (None, "") and str(value) not in choices:
+            return None
+        text = repr((type(self.form).__module__, type(self.form).__qualname__, self.form.prefix, self.form.auto_id,
+                     self.name, "" if value is None else str(value)))
+        return "field:" + hashlib.sha256(text.encode()).hexdigest()
+
     # --- ids ---------------------------------------------------------------
     @property
     def hint_id(self) -> str:

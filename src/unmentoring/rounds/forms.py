@@ -66,6 +66,9 @@ class CheckInForm(forms.Form):
     # A round's members open it together when its email goes out: kept blank or with a one-click start
     # (?met=yes), never with someone's saved answers (core.forms).
     keep_rendered = ("met",)
+    # Once a member has answered, the form carries their words and is made afresh, but these questions'
+    # markup depends only on the option chosen: each is made once per option and kept.
+    keep_fields = ("not_met_reason", "minutes", "challenge", "publish")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
