@@ -1,17 +1,20 @@
 """Members' answers after a round."""
 
 import threading
+import time
 from contextlib import contextmanager
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
+from django.test import Client
 
 from tests.links import path_of
 from tests.rounds.helpers import drawn_round, schedule
 from unmentoring.core.errors import ApplicationError
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
-from unmentoring.rounds.models import CheckIn, Seat
+from unmentoring.rounds.models import CheckIn, Round, Seat
+from unmentoring.rounds.services import checkins
 from unmentoring.rounds.services.checkins import CheckInAnswer, _seat_of_open_round, checkin_record
 from unmentoring.rounds.services.lifecycle import round_close, rounds_advance
 
@@ -74,6 +77,51 @@ def test_check_ins_go_side_by_side_and_a_close_waits_for_them(weekly, members):
     with pytest.raises(ApplicationError, match="has closed"):
         checkin_record(seat_id=first.pk, answer=CheckInAnswer(met="yes", challenge=4))
     assert CheckIn.objects.get(seat=second).challenge == 3 and not CheckIn.objects.filter(seat=first).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_check_in_while_a_close_holds_the_round_waits_a_moment_then_says_busy_and_writes_nothing(weekly, members,
+                                                                                                  monkeypatch):
+    """PostgreSQL: a close holds the round's row for as long as it takes to queue every round-up (two minutes
+    at 100,000 members). A check-in then waits CHECKIN_LOCK_WAIT_MS, not the whole close, holding a web thread."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks across connections are a PostgreSQL matter; SQLite serialises writers")
+    monkeypatch.setattr(checkins, "CHECKIN_LOCK_WAIT_MS", 300)
+    rnd = schedule(weekly)
+    rounds_advance(now=rnd.draw_at)
+    rounds_advance(now=rnd.window_ends_at)
+    message = message_render(Message.objects.filter(template="checkin_request").order_by("pk").first())
+    link = next(path_of(word) for word in message.body_text.split() if "/r/check-in/" in word).split("?")[0]
+    browser = Client(raise_request_exception=False)
+    holding, release, failed = threading.Event(), threading.Event(), []
+
+    def close_under_way():  # the round's row locked as round_close locks it, until released
+        try:
+            with transaction.atomic():
+                Round.objects.select_for_update().get(pk=rnd.pk)
+                holding.set()
+                release.wait(30)
+        except Exception as error:  # handed to the test below
+            failed.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=close_under_way)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        started = time.monotonic()
+        busy = browser.post(link, {"met": "yes", "challenge": "3"})
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        thread.join(30)
+    assert not thread.is_alive() and failed == []
+    assert busy.status_code == 503 and busy["Retry-After"] == "30"
+    assert "Sorry, the service is busy" in busy.content.decode()
+    assert waited < 5 and not CheckIn.objects.exists()
+    assert browser.post(link, {"met": "yes", "challenge": "3"}).status_code == 302  # once the row is free
+    assert CheckIn.objects.get().challenge == 3
 
 
 def test_the_check_in_link_records_an_answer_without_sign_in(client, weekly, members):

@@ -68,17 +68,23 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    """An unexpected error, or (SQLite) a write that waited too long for the lock: then 503, "busy, try again".
+    """An unexpected error, or a write that waited too long for a lock (SQLite's busy timeout, PostgreSQL's
+    lock_timeout): then 503, "busy, try again".
 
     Django calls this inside its exception handling for an exception raised anywhere in the request,
     the middleware's own work (saving the session) included, so the lock is recognised wherever it bites.
     """
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError) and is_locked_database_exception(error):
+    if isinstance(error, OperationalError) and (is_locked_database_exception(error) or _gave_up_waiting_for_a_lock(error)):
         response = render(request, "503.html", {"retry_after_seconds": BUSY_RETRY_AFTER_SECONDS}, status=503)
         response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         return response
     return HttpResponseServerError(get_template("500.html").render())
+
+
+def _gave_up_waiting_for_a_lock(error: OperationalError) -> bool:
+    """PostgreSQL's lock_timeout ran out (SQLSTATE 55P03, lock_not_available): the row is busy, not broken."""
+    return getattr(error.__cause__, "sqlstate", None) == "55P03"
 
 
 def csrf_failure(request, reason=""):

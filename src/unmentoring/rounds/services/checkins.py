@@ -75,15 +75,22 @@ class CheckInAnswer:
         return wrong
 
 
+# How long a check-in waits for a lock on PostgreSQL before the member is told the site is busy (503, "try
+# again"). A close holds the round's row while it queues every member's round-up: two minutes at 100,000
+# members (docs/benchmarks.md). Each waiting check-in would hold a web thread all that time.
+CHECKIN_LOCK_WAIT_MS = 5000
+
+
 def _round_state_locked(round_id: int) -> str:
     """The round's state, its row locked until the transaction ends, as round_close locks it: an answer
     cannot slip in after the close. On PostgreSQL the lock is shared (FOR SHARE), so members' check-ins go
-    side by side and only a close (FOR UPDATE) waits for them, and they for it. SQLite lets one writer in at
-    a time anyway."""
+    side by side and only a close (FOR UPDATE) waits for them, and they for it, at most
+    CHECKIN_LOCK_WAIT_MS. SQLite lets one writer in at a time anyway (its own busy timeout applies)."""
     if connection.vendor != "postgresql":
         return Round.objects.select_for_update().values_list("state", flat=True).get(pk=round_id)
     table, quote = Round._meta.db_table, connection.ops.quote_name
     with connection.cursor() as cursor:  # Django's querysets lock only FOR UPDATE
+        cursor.execute(f"SET LOCAL lock_timeout = {int(CHECKIN_LOCK_WAIT_MS)}")  # for this transaction only
         cursor.execute(f"SELECT {quote('state')} FROM {quote(table)} WHERE {quote('id')} = %s FOR SHARE",  # noqa: S608 (names from the model)
                        [round_id])
         return cursor.fetchone()[0]
