@@ -39,6 +39,34 @@ def _waiting_at_most(timeout: str):
         yield
 
 
+@contextmanager
+def _held_elsewhere(take_lock):
+    """Inside the block, another connection (a thread) holds what ``take_lock()`` locks, in a transaction
+    it ends only when the block does; whatever went wrong in that thread fails the test."""
+    holding, release, failed = threading.Event(), threading.Event(), []
+
+    def hold():
+        try:
+            with transaction.atomic():
+                take_lock()
+                holding.set()
+                release.wait(30)
+        except Exception as error:  # handed to the test below
+            failed.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        yield
+    finally:
+        release.set()
+        thread.join(30)
+    assert not thread.is_alive() and failed == []
+
+
 @pytest.mark.django_db(transaction=True)
 def test_check_ins_go_side_by_side_and_a_close_waits_for_them(weekly, members):
     """PostgreSQL: each check-in holds the round's row FOR SHARE, so members' answers do not queue behind
@@ -47,31 +75,12 @@ def test_check_ins_go_side_by_side_and_a_close_waits_for_them(weekly, members):
         pytest.skip("row locks across connections are a PostgreSQL matter; SQLite serialises writers")
     rnd = drawn_round(weekly)
     first, second = Seat.objects.filter(group__round=rnd).order_by("pk")[:2]
-    holding, release, failed = threading.Event(), threading.Event(), []
-
-    def answer_under_way():  # a check-in that has taken its lock and not yet finished
-        try:
-            with transaction.atomic():
-                _seat_of_open_round(first.pk)
-                holding.set()
-                release.wait(30)
-        except Exception as error:  # handed to the test below
-            failed.append(error)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=answer_under_way)
-    thread.start()
-    try:
-        assert holding.wait(30)
+    # a check-in that has taken its lock and not yet finished
+    with _held_elsewhere(lambda: _seat_of_open_round(first.pk)):
         with _waiting_at_most("2s"):  # another member's answer goes in without waiting ...
             checkin_record(seat_id=second.pk, answer=CheckInAnswer(met="yes", challenge=3))
         with pytest.raises(OperationalError, match="lock timeout"), _waiting_at_most("300ms"):  # ... a close waits
             round_close(round_id=rnd.pk, now=rnd.close_at)
-    finally:
-        release.set()
-        thread.join(30)
-    assert not thread.is_alive() and failed == []
     with _waiting_at_most("5s"):
         assert round_close(round_id=rnd.pk, now=rnd.close_at).state == "closed"
     with pytest.raises(ApplicationError, match="has closed"):
@@ -93,30 +102,11 @@ def test_a_check_in_while_a_close_holds_the_round_waits_a_moment_then_says_busy_
     message = message_render(Message.objects.filter(template="checkin_request").order_by("pk").first())
     link = next(path_of(word) for word in message.body_text.split() if "/r/check-in/" in word).split("?")[0]
     browser = Client(raise_request_exception=False)
-    holding, release, failed = threading.Event(), threading.Event(), []
-
-    def close_under_way():  # the round's row locked as round_close locks it, until released
-        try:
-            with transaction.atomic():
-                Round.objects.select_for_update().get(pk=rnd.pk)
-                holding.set()
-                release.wait(30)
-        except Exception as error:  # handed to the test below
-            failed.append(error)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=close_under_way)
-    thread.start()
-    try:
-        assert holding.wait(30)
+    # the round's row locked as round_close locks it
+    with _held_elsewhere(lambda: Round.objects.select_for_update().get(pk=rnd.pk)):
         started = time.monotonic()
         busy = browser.post(link, {"met": "yes", "challenge": "3"})
         waited = time.monotonic() - started
-    finally:
-        release.set()
-        thread.join(30)
-    assert not thread.is_alive() and failed == []
     assert busy.status_code == 503 and busy["Retry-After"] == "30"
     assert "Sorry, the service is busy" in busy.content.decode()
     assert waited < 5 and not CheckIn.objects.exists()
