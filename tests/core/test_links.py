@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 from django.test import override_settings
-from django.urls import NoReverseMatch, path, reverse, set_script_prefix
+from django.urls import NoReverseMatch, path, re_path, register_converter, reverse, set_script_prefix
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -76,7 +76,25 @@ def _two_texts(request, a, b):
     raise AssertionError("never served")
 
 
-urlpatterns = [path("pair/<str:a>/<str:b>/", _two_texts, name="pair")]
+class _Lowercase:
+    regex = "[^/]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return str(value).lower()
+
+
+register_converter(_Lowercase, "lowercase_for_test")
+
+urlpatterns = [
+    path("pair/<str:a>/<str:b>/", _two_texts, name="pair"),
+    re_path(r"^word/(?P<a>[\w:]+)/$", _two_texts, name="word"),  # takes a colon, but not every text
+    path("low/<lowercase_for_test:a>/", _two_texts, name="low"),  # changes what it is given
+    path("twice/<str:a>/", _two_texts, name="twice"),
+    path("twice-number/<int:a>/", _two_texts, name="twice"),  # the same name again, for numbers
+]
 
 
 @given(a=st.text(), b=st.text())
@@ -84,6 +102,15 @@ urlpatterns = [path("pair/<str:a>/<str:b>/", _two_texts, name="pair")]
 def test_a_path_of_two_free_texts_fills_each_in_once(a, b):
     with override_settings(ROOT_URLCONF=__name__):
         assert _made("pair", {"a": a, "b": b}) == _reversed("pair", {"a": a, "b": b})
+
+
+@given(viewname=st.sampled_from(["word", "low", "twice"]), value=st.one_of(st.text(), st.integers(min_value=0)))
+@example(viewname="word", value="a b")
+@example(viewname="low", value="ABC")
+@example(viewname="twice", value=5)
+def test_paths_whose_converters_refuse_or_change_text_or_share_a_name_are_reversed_as_ever(viewname, value):
+    with override_settings(ROOT_URLCONF=__name__):
+        assert _made(viewname, {"a": value}) == _reversed(viewname, {"a": value})
 
 
 @pytest.fixture(autouse=True)

@@ -103,6 +103,18 @@ def _answer_sets():
                 yield lambda answers=answers: CheckInForm(data=answers)
                 yield lambda answers=answers: CheckInForm(data={**answers, "learned": "x" * 1001})  # an error elsewhere
                 yield lambda answers=answers, name=name: CheckInForm(data={**answers, name: ""})  # unanswered
+                yield lambda answers=answers: CheckInForm(data={f"x-{k}": v for k, v in answers.items()}, prefix="x")
+                yield lambda answers=answers: CheckInForm(initial=answers, auto_id="f_%s")
+                yield lambda answers=answers: CheckInForm(initial=answers, auto_id=False)
+                yield lambda answers=answers: _Twin(initial=answers)  # another form with the same fields
+                yield lambda answers=answers: CheckInForm(initial={**answers, "minutes": int(answers["minutes"] or 0)
+                                                                   or None, "challenge": int(answers["challenge"])})
+
+
+class _Twin(CheckInForm):
+    """The same questions under another name: it must not be served the check-in form's copies."""
+
+    page_heading_size = "xl"
 
 
 def test_a_kept_question_is_exactly_what_a_fresh_rendering_gives_whatever_the_answers(db):
@@ -127,6 +139,14 @@ def test_only_choice_questions_without_errors_are_kept_and_a_kept_copy_is_served
     cache.set(answered["challenge"]._kept_field_key(), '<p id="kept-question">kept</p>')
     page = str(CheckInForm(data={**A_YES, "minutes": "45"}))
     assert '<p id="kept-question">kept</p>' in page and "Councils can share one design system." in page
+
+
+def test_a_question_that_reveals_others_or_heads_the_page_is_never_kept_even_if_listed(db):
+    class Careless(CheckInForm):
+        keep_fields = (*CheckInForm.keep_fields, "met")  # met reveals the follow-ups, and heads the page
+
+    answered = Careless(data=A_YES)
+    assert answered["met"]._kept_field_key() is None and answered["minutes"]._kept_field_key() is not None
 
 
 def _checked(page):

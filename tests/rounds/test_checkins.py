@@ -112,6 +112,15 @@ def test_a_check_in_while_a_close_holds_the_round_waits_a_moment_then_says_busy_
     assert waited < 5 and not CheckIn.objects.exists()
     assert browser.post(link, {"met": "yes", "challenge": "3"}).status_code == 302  # once the row is free
     assert CheckIn.objects.get().challenge == 3
+    seat = CheckIn.objects.get().seat_id
+    with connection.cursor() as cursor:  # the limit was for that one wait, not the connection ...
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "0"
+    with _waiting_at_most("2s"):  # ... nor the rest of a caller's transaction
+        checkin_record(seat_id=seat, answer=CheckInAnswer(met="yes", challenge=4))
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone()[0] == "2s"
 
 
 def test_the_check_in_link_records_an_answer_without_sign_in(client, weekly, members):

@@ -378,8 +378,9 @@ class GovukBoundField(BoundField):
         error and with a value among its choices, so the cache holds one copy per option, never anyone's
         words, and two forms share a copy only if they would make the same markup.
         """
-        if self.name not in getattr(self.form, "keep_fields", ()) or self.errors:
-            return None
+        if (self.name not in getattr(self.form, "keep_fields", ()) or self.errors or self.field.disabled
+                or self.name in getattr(self.form, "conditionals", {}) or self.is_page_heading):
+            return None  # its markup would hold follow-up answers (someone's words), or vary with the page
         choices = {str(value) for value, _label in getattr(self.field, "choices", ())}
         value = self.value()
         if value not in (None, "") and str(value) not in choices:

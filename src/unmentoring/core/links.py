@@ -3,6 +3,8 @@ import re
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
@@ -44,6 +46,22 @@ def _kept_path(viewname: str, names: tuple[str, ...], script_prefix: str, urlcon
     marks = {name: _MARK.format(index) for index, name in enumerate(names)}
     try:
         path = reverse(viewname, kwargs=marks, urlconf=urlconf)
+        if not all(path.count(mark) == 1 for mark in marks.values()):
+            return None
+        # Kept only if reverse fills the marks in as _path would, for a number and for mixed text: so not a
+        # converter that changes or refuses text, nor a second pattern of the same name taking numbers.
+        for probe in ("12345", "Ab c%é:~"):
+            filled = path
+            for mark in marks.values():
+                filled = filled.replace(mark, quote(probe, safe=_SAFE))
+            if reverse(viewname, kwargs=dict.fromkeys(names, probe), urlconf=urlconf) != filled:
+                return None
     except NoReverseMatch:
         return None
-    return path if all(path.count(mark) == 1 for mark in marks.values()) else None
+    return path
+
+
+@receiver(setting_changed)
+def _forget_kept_paths(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _kept_path.cache_clear()

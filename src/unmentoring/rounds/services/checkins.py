@@ -88,12 +88,20 @@ def _round_state_locked(round_id: int) -> str:
     CHECKIN_LOCK_WAIT_MS. SQLite lets one writer in at a time anyway (its own busy timeout applies)."""
     if connection.vendor != "postgresql":
         return Round.objects.select_for_update().values_list("state", flat=True).get(pk=round_id)
+    assert connection.in_atomic_block, "the lock lasts until the transaction ends: take it inside one"
     table, quote = Round._meta.db_table, connection.ops.quote_name
     with connection.cursor() as cursor:  # Django's querysets lock only FOR UPDATE
-        cursor.execute(f"SET LOCAL lock_timeout = {int(CHECKIN_LOCK_WAIT_MS)}")  # for this transaction only
+        # The wait is limited for this one statement and the setting put back straight after: set alone, it
+        # would last to the end of the outermost transaction, whoever called this. (If the wait runs out, the
+        # rollback of this transaction or savepoint puts it back.)
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        before = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(CHECKIN_LOCK_WAIT_MS)}ms"])
         cursor.execute(f"SELECT {quote('state')} FROM {quote(table)} WHERE {quote('id')} = %s FOR SHARE",  # noqa: S608 (names from the model)
                        [round_id])
-        return cursor.fetchone()[0]
+        state = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+        return state
 
 
 def _seat_of_open_round(seat_id: int) -> Seat:
