@@ -38,6 +38,7 @@ def main() -> None:
     benchdb.configure(args.database_url)
 
     from django.db import connection, transaction
+    from django.db.models import Count
     from django.utils import timezone
 
     from unmentoring.notifications.models import Message
@@ -48,8 +49,10 @@ def main() -> None:
     from unmentoring.rounds.services.lifecycle import round_close, round_send_notice
     from unmentoring.rounds.services.steering import round_cancel
 
-    programme = max(Programme.objects.all(), key=lambda p: p.memberships.count())
-    members = programme.memberships.count()
+    programme = Programme.objects.annotate(members=Count("memberships")).order_by("-members").first()
+    if programme is None:
+        sys.exit("the database holds no programme: run benchmarks/web/load.py --keep first")
+    members = programme.members
     drawn = programme.rounds.filter(state="drawn").order_by("-number").first()
     scheduled = programme.rounds.filter(state="scheduled").order_by("number").first()
     if drawn is None or scheduled is None:

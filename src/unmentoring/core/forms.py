@@ -385,9 +385,7 @@ class GovukBoundField(BoundField):
         value = self.value()
         if value not in (None, "") and str(value) not in choices:
             return None
-        text = repr((type(self.form).__module__, type(self.form).__qualname__, self.form.prefix, self.form.auto_id,
-                     self.name, "" if value is None else str(value)))
-        return "field:" + hashlib.sha256(text.encode()).hexdigest()
+        return _kept_key("field", self.form, self.name, "" if value is None else str(value))
 
     # --- ids ---------------------------------------------------------------
     @property
@@ -549,5 +547,10 @@ def _kept_form_key(form) -> str:
     """A kept form's cache key: its class, prefix and ids, and every initial value, so two people see the
     same copy only if they would see the same markup."""
     initial = {name: form.get_initial_for_field(field, name) for name, field in form.fields.items()}
-    text = repr((type(form).__module__, type(form).__qualname__, form.prefix, form.auto_id, sorted(initial.items())))
-    return "form:" + hashlib.sha256(text.encode()).hexdigest()
+    return _kept_key("form", form, sorted(initial.items()))
+
+
+def _kept_key(kind: str, form, *what) -> str:
+    """A cache key for kept markup: the form's class, prefix and ids, and ``what`` the markup depends on."""
+    text = repr((type(form).__module__, type(form).__qualname__, form.prefix, form.auto_id, *what))
+    return f"{kind}:" + hashlib.sha256(text.encode()).hexdigest()
