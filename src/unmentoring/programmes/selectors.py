@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
+from unmentoring.core.kept import kept_query
 from unmentoring.programmes.models import Membership, Programme
 
 
@@ -14,9 +15,12 @@ def programme_get(*, slug: str) -> Programme:
 
 
 def memberships_of(*, person) -> list[Membership]:
-    return list(
-        Membership.objects.filter(person=person).select_related("programme").order_by("programme__name")
-    )
+    return _memberships_of(person_id=person.pk)
+
+
+@kept_query
+def _memberships_of(*, person_id: int):
+    return Membership.objects.filter(person_id=person_id).select_related("programme").order_by("programme__name", "pk")
 
 
 def membership_of(*, person, slug: str) -> Membership:
@@ -27,5 +31,9 @@ def membership_of(*, person, slug: str) -> Membership:
 
 def organises(*, person) -> bool:
     """Whether this person runs a programme from the console (site administrators run them all)."""
-    return person.is_authenticated and (person.is_superuser
-                                        or Programme.organisers.through.objects.filter(person_id=person.pk).exists())
+    return person.is_authenticated and (person.is_superuser or bool(_organised_by(person_id=person.pk)))
+
+
+@kept_query
+def _organised_by(*, person_id: int):
+    return Programme.organisers.through.objects.filter(person_id=person_id).values_list("pk", flat=True)[:1]

@@ -11,9 +11,10 @@ from itertools import combinations
 
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from unmentoring.accounts.models import Block
+from unmentoring.core.kept import kept_query
 from unmentoring.matching import MatchingError, Participant, PastMeeting, match
 from unmentoring.notifications.enums import MessageStatus
 from unmentoring.notifications.models import Message
@@ -130,11 +131,22 @@ def round_get(*, slug: str, number: int, count_groups: bool = False) -> Round:
     the same query. Groups are numbered from 1 without gaps, each new one after the last, and never deleted
     on their own, so the highest number is the count, read from the end of an index (counting 50,000 groups
     on every view of the round page took PostgreSQL 9 ms)."""
-    rounds = Round.objects.select_related("programme")
-    if count_groups:
-        highest = Group.objects.filter(round=OuterRef("pk")).order_by("-number").values("number")[:1]
-        rounds = rounds.annotate(group_count=Coalesce(Subquery(highest), 0))
-    return get_object_or_404(rounds, programme__slug=slug, number=number)
+    found = (_round_counted if count_groups else _round_alone)(slug=slug, number=number)
+    if not found:
+        raise Http404("No such round.")
+    return found[0]
+
+
+@kept_query
+def _round_alone(*, slug: str, number: int):
+    return Round.objects.select_related("programme").filter(programme__slug=slug, number=number).order_by()[:1]
+
+
+@kept_query
+def _round_counted(*, slug: str, number: int):
+    highest = Group.objects.filter(round=OuterRef("pk")).order_by("-number").values("number")[:1]
+    return (Round.objects.select_related("programme").annotate(group_count=Coalesce(Subquery(highest), 0))
+            .filter(programme__slug=slug, number=number).order_by()[:1])
 
 
 def rounds_of(programme) -> dict:
@@ -145,55 +157,66 @@ def rounds_of(programme) -> dict:
     }
 
 
+@kept_query
+def _seats_in_round(*, round_id: int, person_id: int):
+    return (Seat.objects.filter(group__round_id=round_id, membership__person_id=person_id)
+            .select_related("group", "checkin").order_by("group__number"))
+
+
+@kept_query
+def _others_in_groups(*, round_id: int, person_id: int):
+    """The others still in the groups where this person sits in the round."""
+    theirs = Seat.objects.filter(group__round_id=round_id, membership__person_id=person_id).values("group_id")
+    return (still_in_group(Seat.objects.filter(group__in=theirs)).exclude(membership__person_id=person_id)
+            .select_related("membership__person").order_by("pk"))
+
+
 def seats_of(*, person, rnd: Round) -> list[dict]:
     """A person's groups in a round, each with the other members' details (only for people in the group)."""
-    seats = list(
-        Seat.objects.filter(group__round=rnd, membership__person=person)
-        .select_related("group", "checkin")
-        .order_by("group__number")
-    )
+    seats = _seats_in_round(round_id=rnd.pk, person_id=person.pk)
     others = defaultdict(list)
-    for other in (
-        still_in_group(Seat.objects.filter(group__in=[s.group_id for s in seats]))
-        .exclude(membership__person=person)
-        .select_related("membership__person")
-        .order_by("pk")
-    ):
+    for other in _others_in_groups(round_id=rnd.pk, person_id=person.pk) if seats else []:
         others[other.group_id].append(other)
     return [{"seat": seat, "others": others[seat.group_id], "checkin_link": seat_link(CHECKIN, "rounds:checkin", seat.pk)}
             for seat in seats]
 
 
 def latest_rounds_of(*, person) -> dict[int, Round]:
-    """Per programme, the latest round this person was drawn in (two queries)."""
-    latest = (
-        Seat.objects.filter(membership__person=person)
-        .values("group__round__programme")
-        .annotate(number=Max("group__round__number"))
-        .values_list("group__round__programme", "number")
-    )
-    wanted = Q()
-    for programme_id, number in latest:
-        wanted |= Q(programme_id=programme_id, number=number)
-    if not wanted:
-        return {}
-    return {rnd.programme_id: rnd for rnd in Round.objects.filter(wanted).select_related("programme")}
+    """Per programme, the latest round this person was drawn in (one query)."""
+    return {rnd.programme_id: rnd for rnd in _latest_rounds_of(person_id=person.pk)}
+
+
+@kept_query
+def _latest_rounds_of(*, person_id: int):
+    latest = (Seat.objects.filter(membership__person_id=person_id, group__round__programme_id=OuterRef("programme_id"))
+              .order_by("-group__round__number").values("group__round__number")[:1])
+    programmes = Membership.objects.filter(person_id=person_id).values("programme_id")
+    return (Round.objects.filter(programme_id__in=programmes, number=Subquery(latest))
+            .select_related("programme").order_by("programme_id"))
+
+
+@kept_query
+def _seat_alone(*, seat_id: int):
+    return (Seat.objects.select_related("group__round__programme", "membership__person", "checkin")
+            .filter(pk=seat_id, membership__isnull=False)[:1])
+
+
+@kept_query
+def _others_in_group(*, group_id: int, seat_id: int):
+    return (still_in_group(Seat.objects.filter(group_id=group_id).exclude(pk=seat_id))
+            .select_related("membership__person").order_by("pk"))
 
 
 def seat_with_others(seat_id: int) -> tuple[Seat, list[Seat]] | None:
     """A seat (with its round and programme) and the others still in its group: not erased, not left the
     programme, not moved to a new group. None if the seat is gone or its member erased.
     """
-    seat = (
-        Seat.objects.select_related("group__round__programme", "membership__person", "membership__programme", "checkin")
-        .filter(pk=seat_id, membership__isnull=False)
-        .first()
-    )
-    if seat is None:
+    found = _seat_alone(seat_id=seat_id)
+    if not found:
         return None
-    others = list(still_in_group(Seat.objects.filter(group=seat.group).exclude(pk=seat.pk))
-                  .select_related("membership__person").order_by("pk"))
-    return seat, others
+    seat = found[0]
+    seat.membership.programme = seat.group.round.programme  # the same programme: not read twice
+    return seat, _others_in_group(group_id=seat.group_id, seat_id=seat.pk)
 
 
 def seats_with_others(seat_ids: list[int]) -> dict[int, tuple[Seat, list[Seat]]]:
