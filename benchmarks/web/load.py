@@ -91,7 +91,7 @@ def prepare(members: int) -> dict:
         person = seat.membership.person
         session = SessionStore()
         session[SESSION_KEY] = str(person.pk)
-        session[BACKEND_SESSION_KEY] = "sesame.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "unmentoring.accounts.backends.PersonBackend"
         session[HASH_SESSION_KEY] = person.get_session_auth_hash()
         session.create()
         people.append({"session": session.session_key, "email": person.email,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 from unmentoring.core.kept import kept_query
-from unmentoring.programmes.models import Membership
+from unmentoring.programmes.models import Membership, Programme
 
 
 def rows(memberships):
@@ -61,6 +61,24 @@ def test_a_kept_query_with_two_numbers_puts_each_in_its_place(programme_members,
     first = programme_members[0].pk
     low, high = first + low if abs(low) < 100 else low, first + high
     assert rows(kept_members_between(low=low, high=high)) == rows(members_between(low, high))
+
+
+def programmes_sized(size):
+    return Programme.objects.filter(group_size=size).order_by("pk")
+
+
+kept_programmes_sized = kept_query(programmes_sized)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(size=st.integers(-3, 6) | st.integers(-(2**64), 2**64) | st.sampled_from([2**15, 2**15 - 1, 2**31, -(2**15)]))
+def test_a_kept_query_on_a_small_number_column_is_kept_and_a_number_it_cannot_hold_matches_nothing(db, size):
+    # PostgreSQL's backend sends such a number typed (a 16-bit integer here), which the kept SQL must too.
+    if not Programme.objects.exists():
+        for group_size in (2, 3, 3, 4):
+            ProgrammeFactory(group_size=group_size)
+    assert [p.pk for p in kept_programmes_sized(size=size)] == [p.pk for p in programmes_sized(size)]
+    assert kept_programmes_sized.compiled(size=2)
 
 
 def test_each_call_is_one_query_and_sees_rows_written_since_it_was_kept(programme_members, django_assert_num_queries):

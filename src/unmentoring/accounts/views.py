@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from sesame.utils import get_user
 
-from unmentoring.accounts import services
+from unmentoring.accounts import backends, services
 from unmentoring.accounts.forms import DeleteAccountForm, PersonDetailsForm, SignInForm
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.views import client_ip, too_many_requests
@@ -59,7 +59,7 @@ def sign_in_link(request):
         if person is None or not services.person_spend_sign_in_link(person=person):
             return render(request, "accounts/sign_in_link.html", {"valid": False}, status=400)
         services.person_confirm_email(person=person)
-        login(request, person, backend="sesame.backends.ModelBackend")
+        login(request, person, backend=backends.PATH)
     return redirect(next_url or settings.LOGIN_REDIRECT_URL)
 
 

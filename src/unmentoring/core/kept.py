@@ -41,20 +41,31 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import QuerySet
 
-# Made-up values for the trial compilations, one pair per name (int probes fit a 32-bit column, whose
-# lookups Django refuses to compile for a value it cannot hold).
+# Made-up values for the trial compilations, one pair per name. Int probes fit a positive 16-bit column:
+# Django refuses to compile a lookup with a value its column cannot hold. (A constant of the query that
+# happened to equal a probe would make the trials disagree, and the query would not be kept.)
 _PROBES: dict[type, Callable[[int, int], object]] = {
-    int: lambda position, trial: 1_900_000_000 + 1000 * position + trial,
+    int: lambda position, trial: 32_000 + 10 * position + trial,
     str: lambda position, trial: f"kept-probe-{position}-{trial}",
 }
 _BIGGEST = 2**63 - 1
+# PostgreSQL's backend sends a value for a small or 32-bit integer column typed (psycopg's Int2, Int4); such
+# a slot is filled the same way. (A number the column cannot hold matches nothing either way: tested.)
+_WRAPPED = {"Int2", "Int4", "Int8"}
+
+
+def _kind(value) -> type | None:
+    """int for an int (psycopg's typed ints included, bools not), str for a str, else None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int
+    return str if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)
 class _Kept:
     sql: str
     params: tuple
-    slots: tuple[tuple[int, str], ...]  # (parameter's position, value's name)
+    slots: tuple[tuple[int, str, type | None], ...]  # (parameter's position, value's name, its type if wrapped)
     queryset: QuerySet
     compiler: object
 
@@ -82,8 +93,8 @@ class KeptQuery:
         if kept is None:
             return list(self.build(**values))
         params = list(kept.params)
-        for position, name in kept.slots:
-            params[position] = values[name]
+        for position, name, wrap in kept.slots:
+            params[position] = values[name] if wrap is None else wrap(values[name])
         return list(self._run(kept, tuple(params)))
 
     def compiled(self, **values) -> bool:
@@ -102,16 +113,19 @@ class KeptQuery:
             return None
         if sql != other_sql or len(params) != len(other_params) or queryset.query.select_for_update:
             return None
-        first, second = ({(type(v), v): n for n, v in trial.items()} for trial in trials)
+        first, second = ({(_kind(v), v): n for n, v in trial.items()} for trial in trials)
         slots = []
         for position, (one, two) in enumerate(zip(params, other_params, strict=True)):
-            name = first.get((type(one), one)) if type(one) in _PROBES else None
+            name = first.get((_kind(one), one))
             if name is None and type(one) is type(two) and one == two:
                 continue  # a constant of the query
-            if name is None or type(two) not in _PROBES or second.get((type(two), two)) != name:
+            if name is None or type(one) is not type(two) or second.get((_kind(two), two)) != name:
                 return None  # a value changed on its way (or something else changed): not one parameter
-            slots.append((position, name))
-        if {name for _, name in slots} != set(trials[0]):
+            wrap = None if type(one) in _PROBES else type(one)
+            if wrap is not None and wrap.__name__ not in _WRAPPED:
+                return None
+            slots.append((position, name, wrap))
+        if {name for _, name, _ in slots} != set(trials[0]):
             return None  # a value that does not reach the SQL, or not as itself
         return _Kept(sql=sql, params=params, slots=tuple(slots), queryset=queryset, compiler=compiler)
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from unmentoring.accounts import backends
 from unmentoring.accounts.services import Throttled
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.views import bad_link, client_ip, too_many_requests
@@ -64,7 +65,7 @@ def invitation(request, token):
                                                     details=_details(form.cleaned_data))
         except ApplicationError as error:
             return bad_link(request, error, status=409)
-        login(request, membership.person, backend="sesame.backends.ModelBackend")
+        login(request, membership.person, backend=backends.PATH)
         messages.success(request, f"You have joined {membership.programme.name}.")
         return redirect("site:account")
     return render(request, "programmes/invitation.html", {"invitation": found, "programme": found.programme, "form": form})
@@ -83,7 +84,7 @@ def confirm(request, token):
         membership = services.sign_up_confirm(pending_id=pending.pk)
     except ApplicationError:  # the same link, posted twice at once: the other request confirmed it
         return render(request, "programmes/confirm.html", {"pending": None}, status=409)
-    login(request, membership.person, backend="sesame.backends.ModelBackend")
+    login(request, membership.person, backend=backends.PATH)
     messages.success(request, f"Email address confirmed. You are signed up to {membership.programme.name}.")
     return redirect("site:account")
 
