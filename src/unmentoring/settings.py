@@ -141,8 +141,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- People and sign-in -----------------------------------------------------
 AUTH_USER_MODEL = "accounts.Person"
 # Magic links only: no backend takes a password, anywhere (the admin included).
-# Ours reads the signed-in person with a kept query; sesame's stays for sessions made before it (accounts.backends).
-AUTHENTICATION_BACKENDS = ["unmentoring.accounts.backends.PersonBackend", "sesame.backends.ModelBackend"]
+# sesame's reads sign-in links (and serves sessions made before ours); ours reads the signed-in person of the
+# sessions login() makes now, with a kept query (accounts.backends).
+AUTHENTICATION_BACKENDS = ["sesame.backends.ModelBackend", "unmentoring.accounts.backends.PersonBackend"]
 SESSION_ENGINE = "unmentoring.core.sessions"  # Django's database sessions, read with a kept query
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "site:signed-in"  # the console for organisers, the account page for everyone else

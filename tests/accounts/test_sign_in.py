@@ -201,3 +201,15 @@ def test_a_link_that_was_spent_while_it_was_being_checked_signs_nobody_in(client
     Person.objects.filter(pk=member.person_id).update(last_login=timezone.now())  # the other request won
     assert person_spend_sign_in_link(person=person) is False
     assert client.post(reverse("accounts:sign-in-link"), {"token": token}).status_code == 400
+
+
+def test_a_spent_link_is_read_once_and_signs_nobody_in(client, member, caplog):
+    """One backend reads sign-in links (sesame's): a second would read a stale one again and log it twice."""
+    token = token_of(sign_in_link(member.person))
+    assert client.post(reverse("accounts:sign-in-link"), {"token": token}).status_code == 302
+    client.logout()
+    caplog.set_level("DEBUG", logger="sesame")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(reverse("accounts:sign-in-link"), {"token": token}).status_code == 400
+    assert len([r for r in caplog.records if r.name.startswith("sesame")]) == 1
+    assert sum('"accounts_person"' in q["sql"] for q in queries.captured_queries) == 1

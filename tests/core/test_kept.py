@@ -1,9 +1,11 @@
 """Kept queries: SQL compiled once, run with each call's values, giving exactly what the queryset gives."""
 
+import gc
 import threading
+import weakref
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -71,9 +73,11 @@ kept_programmes_sized = kept_query(programmes_sized)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(size=st.integers(-3, 6) | st.integers(-(2**64), 2**64) | st.sampled_from([2**15, 2**15 - 1, 2**31, -(2**15)]))
+@given(size=st.integers(-3, 6) | st.integers(-(2**64), 2**64)
+       | st.sampled_from([2**15, 2**15 - 1, 2**31, -(2**15), 2**16 + 3, 2**32 + 2, -(2**16) + 4, 2**48 + 3]))
 def test_a_kept_query_on_a_small_number_column_is_kept_and_a_number_it_cannot_hold_matches_nothing(db, size):
-    # PostgreSQL's backend sends such a number typed (a 16-bit integer here), which the kept SQL must too.
+    # PostgreSQL's backend sends such a number typed (a 16-bit integer here), which the kept SQL must too; one
+    # too big for the type must not be cut down to its bits (2**16 + 3 would become 3, a stored group size).
     if not Programme.objects.exists():
         for group_size in (2, 3, 3, 4):
             ProgrammeFactory(group_size=group_size)
@@ -165,3 +169,20 @@ def test_a_query_kept_in_one_thread_runs_on_the_connection_of_the_thread_that_ca
     assert not failed
     assert [m.pk for m in found] == [m.pk for m in members_of("coffee", "Council")]
     assert len(seen) == 1  # on this thread's own connection, which the spy watches
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_is_kept_does_not_keep_the_connection_of_the_thread_that_kept_it(programme_members):
+    kept = kept_query(members_of)
+    held = []
+
+    def elsewhere():
+        assert kept(programme_slug="coffee", organisation="Council")
+        held.append(weakref.ref(connections["default"]))  # this thread's, with its database connection left open
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    gc.collect()
+    assert held[0]() is None  # gone with its thread: nothing kept it alive
+    assert kept.compiled(programme_slug="x", organisation="y")

@@ -8,12 +8,15 @@ import pytest
 from django.db import OperationalError, connection, connections, transaction
 from django.test import Client
 
+from tests.factories import ProgrammeFactory
 from tests.links import path_of
 from tests.rounds.helpers import drawn_round, schedule
 from unmentoring.core.errors import ApplicationError
 from unmentoring.notifications.models import Message
 from unmentoring.notifications.services import message_render
+from unmentoring.programmes.models import Membership
 from unmentoring.rounds.models import CheckIn, Round, Seat
+from unmentoring.rounds.selectors import seat_with_others
 from unmentoring.rounds.services import checkins
 from unmentoring.rounds.services.checkins import CheckInAnswer, _seat_of_open_round, checkin_record
 from unmentoring.rounds.services.lifecycle import round_close, rounds_advance
@@ -137,3 +140,25 @@ def test_the_check_in_link_records_an_answer_without_sign_in(client, weekly, mem
     assert client.post(link, {"met": "planned"}).status_code == 302
     assert list(CheckIn.objects.values_list("met", flat=True)) == ["planned"]
     assert client.post(link[:-3] + "xyz/", {"met": "yes"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_seat_a_link_reads_keeps_its_members_own_programme(weekly, members):
+    """The seat's programme is read once and shared with its membership, only when they are the same."""
+    rnd = drawn_round(weekly)
+    seat = Seat.objects.filter(group__round=rnd).first()
+    found, _ = seat_with_others(seat.pk)
+    assert found.membership.programme is found.group.round.programme  # one object, one query
+    other = ProgrammeFactory()
+    Membership.objects.filter(pk=seat.membership_id).update(programme=other)  # as no service would
+    found, _ = seat_with_others(seat.pk)
+    assert found.membership.programme_id == other.pk and found.membership.programme == other
+
+
+@pytest.mark.django_db
+def test_a_check_in_for_a_seat_gone_meanwhile_says_so(weekly, members):
+    rnd = drawn_round(weekly)
+    seat = Seat.objects.filter(group__round=rnd).first()
+    Seat.objects.filter(pk=seat.pk).delete()
+    with transaction.atomic(), pytest.raises(Seat.DoesNotExist):
+        _seat_of_open_round(seat.pk)

@@ -114,3 +114,16 @@ def test_a_malformed_seat_on_the_round_page_is_a_404_not_an_error(client, weekly
     assert client.post(url, {"seat": "\u0661"}).status_code == 404  # Arabic-Indic one
     other_seat = Seat.objects.filter(group__round=rnd).exclude(membership=members[0]).first()
     assert client.post(url, {"seat": str(other_seat.pk)}).status_code == 404  # not my seat
+
+
+@pytest.mark.django_db
+def test_a_round_number_too_big_for_its_column_is_no_round(client, weekly, members):
+    """On PostgreSQL such a number, cut down to 32 bits, would have been round 1's (2**32 + 1)."""
+    rnd = drawn_round(weekly)
+    client.force_login(members[0].person)
+    for number in (2**32 + rnd.number, 2**64 + rnd.number, 2**31 + rnd.number):
+        kwargs = {"slug": weekly.slug, "number": number}
+        assert client.get(reverse("rounds:detail", kwargs=kwargs)).status_code == 404
+        seat = Seat.objects.get(group__round=rnd, membership=members[0])
+        assert client.post(reverse("rounds:rematch-signed-in", kwargs=kwargs), {"seat": seat.pk}).status_code == 404
+    assert client.get(reverse("rounds:detail", kwargs={"slug": weekly.slug, "number": rnd.number})).status_code == 200

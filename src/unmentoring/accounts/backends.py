@@ -1,16 +1,16 @@
-"""Who is signed in: django-sesame's backend, reading the person with a kept query.
+"""Who is signed in: the person read with a kept query, for the sessions this site makes.
 
 Every signed-in page asks for the person (Django's session middleware hands
 over their id), so that query is compiled once per process
-(unmentoring.core.kept). Sign-in links are read as django-sesame reads them.
-Sessions made before this backend existed name
-``sesame.backends.ModelBackend``, which stays in AUTHENTICATION_BACKENDS
-after this one so that nobody is signed out by the change.
+(unmentoring.core.kept). ``login()`` names this backend, so a session's
+requests come here. It authenticates nothing itself: sign-in links are
+read by django-sesame's backend, listed first, which also serves sessions
+made before this one existed.
 """
 
 from __future__ import annotations
 
-from sesame.backends import ModelBackend
+from django.contrib.auth.backends import BaseBackend
 
 from unmentoring.accounts.models import Person
 from unmentoring.core.kept import kept_query
@@ -23,9 +23,9 @@ def _person(*, person_id: int):
     return Person.objects.filter(pk=person_id)[:1]
 
 
-class PersonBackend(ModelBackend):
+class PersonBackend(BaseBackend):
     def get_user(self, user_id):
         if type(user_id) is not int:
-            return super().get_user(user_id)
+            return None  # Django hands over the key as the model reads it: an int
         found = _person(person_id=user_id)
-        return found[0] if found and self.user_can_authenticate(found[0]) else None
+        return found[0] if found and found[0].is_active else None  # as Django's ModelBackend: no inactive person

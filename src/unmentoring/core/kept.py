@@ -28,7 +28,8 @@ date: ``bool`` is not ``int`` here). An int too big for any column
 Use it only where the profile says a query's compilation matters, on pages
 that everyone opens; a kept query reads like any other selector, so keep
 it next to the one it serves. It reads only (no ``select_for_update``);
-prefetches run as usual after the rows are read.
+prefetches run as usual after the rows are read. It assumes one database
+(what is kept is not keyed by database alias).
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ _PROBES: dict[type, Callable[[int, int], object]] = {
 }
 _BIGGEST = 2**63 - 1
 # PostgreSQL's backend sends a value for a small or 32-bit integer column typed (psycopg's Int2, Int4); such
-# a slot is filled the same way. (A number the column cannot hold matches nothing either way: tested.)
-_WRAPPED = {"Int2", "Int4", "Int8"}
+# a slot is filled the same way, and a number the type cannot hold runs as the queryset, which matches
+# nothing (psycopg would cut it down to the type's bits, and it could match another row).
+_WRAPPED_LIMIT = {"Int2": 2**15, "Int4": 2**31, "Int8": 2**63}
 
 
 def _kind(value) -> type | None:
@@ -94,7 +96,13 @@ class KeptQuery:
             return list(self.build(**values))
         params = list(kept.params)
         for position, name, wrap in kept.slots:
-            params[position] = values[name] if wrap is None else wrap(values[name])
+            value = values[name]
+            if wrap is not None:
+                if not -_WRAPPED_LIMIT[wrap.__name__] <= value < _WRAPPED_LIMIT[wrap.__name__]:
+                    # psycopg would wrap it round (2**32 + 1 becomes 1): Django knows it matches nothing.
+                    return list(self.build(**values))
+                value = wrap(value)
+            params[position] = value
         return list(self._run(kept, tuple(params)))
 
     def compiled(self, **values) -> bool:
@@ -122,11 +130,12 @@ class KeptQuery:
             if name is None or type(one) is not type(two) or second.get((_kind(two), two)) != name:
                 return None  # a value changed on its way (or something else changed): not one parameter
             wrap = None if type(one) in _PROBES else type(one)
-            if wrap is not None and wrap.__name__ not in _WRAPPED:
+            if wrap is not None and wrap.__name__ not in _WRAPPED_LIMIT:
                 return None
             slots.append((position, name, wrap))
         if {name for _, name, _ in slots} != set(trials[0]):
             return None  # a value that does not reach the SQL, or not as itself
+        compiler.connection = None  # each call gives it its own thread's; this one's is not kept alive
         return _Kept(sql=sql, params=params, slots=tuple(slots), queryset=queryset, compiler=compiler)
 
     @staticmethod

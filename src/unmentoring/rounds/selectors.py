@@ -215,7 +215,9 @@ def seat_with_others(seat_id: int) -> tuple[Seat, list[Seat]] | None:
     if not found:
         return None
     seat = found[0]
-    seat.membership.programme = seat.group.round.programme  # the same programme: not read twice
+    programme = seat.group.round.programme
+    if seat.membership.programme_id == programme.pk:  # as it always is: read once, not twice
+        Membership.programme.field.set_cached_value(seat.membership, programme)
     return seat, _others_in_group(group_id=seat.group_id, seat_id=seat.pk)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from unmentoring.core.errors import ApplicationError
 from unmentoring.core.forms import describe_character, hidden_character
+from unmentoring.core.kept import kept_query
 from unmentoring.core.services import audit_record
 from unmentoring.notifications.enums import MessageStatus
 from unmentoring.notifications.models import Message
@@ -104,10 +105,23 @@ def _round_state_locked(round_id: int) -> str:
         return state
 
 
+@kept_query
+def _round_of_seat(*, seat_id: int):
+    return Seat.objects.filter(pk=seat_id, membership__isnull=False).values_list("group__round_id", flat=True)[:1]
+
+
+@kept_query
+def _seat_for_checkin(*, seat_id: int):
+    return Seat.objects.select_related("group__round", "membership").filter(pk=seat_id)[:1]
+
+
 def _seat_of_open_round(seat_id: int) -> Seat:
-    round_id = Seat.objects.filter(pk=seat_id, membership__isnull=False).values_list("group__round_id", flat=True).get()
-    state = _round_state_locked(round_id)
-    seat = Seat.objects.select_related("group__round", "membership").get(pk=seat_id)
+    round_ids = _round_of_seat(seat_id=seat_id)
+    state = _round_state_locked(round_ids[0]) if round_ids else None
+    seats = _seat_for_checkin(seat_id=seat_id) if round_ids else []
+    if not seats:
+        raise Seat.DoesNotExist("Seat matching query does not exist.")  # as .get() said
+    seat = seats[0]
     if seat.membership.status == MembershipStatus.LEFT:
         raise ApplicationError("You have left this programme, so there is nothing to check in.")
     if state == RoundState.CLOSED:
