@@ -42,8 +42,8 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/unmentoring_bench_load"
 FIXTURES = HERE / "fixtures.json"
 WAIT = ["0.05,0.15"]  # set from --wait
 PUBLIC = ("public: programme page", "public: learning feed", "public: Atom feed")
-SIGNED_IN = ("signed in: round page", "signed in: account page", "check-in: GET", "check-in: POST", "sign-in: GET form",
-             "sign-in: POST")
+SIGNED_IN = ("signed in: round page", "signed in: account page", "check-in: GET", "check-in: POST", "check-in: sent",
+             "sign-in: GET form", "sign-in: POST", "sign-in: check your email")
 # Which users, with which of their tasks (tags), and in what proportion each scenario runs.
 SCENARIOS = {
     "public": {"users": ["Visitor"], "tags": ["public"], "weights": {}},
@@ -193,7 +193,7 @@ def main() -> None:
     parser.add_argument("--wait", default="0.05,0.15", help="seconds between a user's requests, low,high "
                         "(default 0.05,0.15)")
     parser.add_argument("--soak", type=int, default=0, help="then this many seconds of the mixed scenario")
-    parser.add_argument("--web-workers", type=int, default=3, help="gunicorn workers (default 3)")
+    parser.add_argument("--web-workers", type=int, default=4, help="gunicorn workers (default 4: two per CPU here)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--reuse", action="store_true", help="use the database a --keep run left")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
