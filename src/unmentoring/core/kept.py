@@ -72,6 +72,10 @@ class _Kept:
     compiler: object
 
 
+def _shape(values: dict) -> tuple:
+    return tuple(sorted((name, type(value)) for name, value in values.items()))
+
+
 def _compile(queryset: QuerySet) -> tuple[str, tuple, object]:
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
@@ -85,7 +89,7 @@ class KeptQuery:
         functools.update_wrapper(self, build)
 
     def __call__(self, **values) -> list:
-        shape = tuple(sorted((name, type(value)) for name, value in values.items()))
+        shape = _shape(values)
         if any(kind not in _PROBES for _, kind in shape) or any(
                 type(value) is int and not -_BIGGEST <= value <= _BIGGEST for value in values.values()):
             return list(self.build(**values))
@@ -107,8 +111,7 @@ class KeptQuery:
 
     def compiled(self, **values) -> bool:
         """Whether a call with values of these types runs kept SQL (for tests and the curious)."""
-        shape = tuple(sorted((name, type(value)) for name, value in values.items()))
-        return self._kept.get(shape) is not None
+        return self._kept.get(_shape(values)) is not None
 
     def _keep(self, shape: tuple) -> _Kept | None:
         trials = [{name: _PROBES[kind](position, trial) for position, (name, kind) in enumerate(shape)}
@@ -142,7 +145,7 @@ class KeptQuery:
     def _run(kept: _Kept, params: tuple) -> QuerySet:
         queryset = kept.queryset._chain()
         compiler = copy.copy(kept.compiler)
-        # Each thread has its own connection: the kept compiler's belongs to the thread that kept it.
+        # Each thread has its own connection (the kept compiler holds none).
         compiler.connection = connections[queryset.db]
         compiler.as_sql = lambda *args, **kwargs: (kept.sql, params)
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
