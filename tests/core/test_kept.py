@@ -1,5 +1,6 @@
 """Kept queries: SQL compiled once, run with each call's values, giving exactly what the queryset gives."""
 
+import datetime
 import gc
 import threading
 import weakref
@@ -90,6 +91,28 @@ def test_each_call_is_one_query_and_sees_rows_written_since_it_was_kept(programm
     MembershipFactory(programme=programme_members[0].programme, organisation="Council")
     with django_assert_num_queries(1):
         assert len(kept_members_of(programme_slug="coffee", organisation="Council")) == 3
+
+
+def every_field(memberships):
+    """Each concrete field of each row and of the person and programme read with it, as Python has it."""
+    return [[(field.attname, getattr(instance, field.attname)) for instance in (m, m.person, m.programme)
+             for field in type(instance)._meta.concrete_fields] for m in memberships]
+
+
+def test_a_connection_works_out_a_kept_querys_converters_once_and_they_go_on_converting(programme_members):
+    kept = kept_query(members_of)
+    assert kept(programme_slug="coffee", organisation="Council")
+    asked = []
+    backend = connection.ops.get_db_converters
+    connection.ops.get_db_converters = lambda expression: asked.append(expression) or backend(expression)
+    try:
+        again = kept(programme_slug="coffee", organisation="Council")
+    finally:
+        del connection.ops.get_db_converters
+    assert not asked  # the connection kept them from the first call
+    # ...and they still apply: SQLite's text becomes dates and times with their zone, as the queryset gives.
+    assert every_field(again) == every_field(members_of("coffee", "Council"))
+    assert all(isinstance(m.person.created_at, datetime.datetime) and m.person.created_at.tzinfo for m in again)
 
 
 def _shape_changes(number):
