@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
+from unmentoring.accounts.models import Person
 from unmentoring.core.kept import kept_query
 from unmentoring.programmes.models import Membership, Programme
 
@@ -113,6 +114,29 @@ def test_a_connection_works_out_a_kept_querys_converters_once_and_they_go_on_con
     # ...and they still apply: SQLite's text becomes dates and times with their zone, as the queryset gives.
     assert every_field(again) == every_field(members_of("coffee", "Council"))
     assert all(isinstance(m.person.created_at, datetime.datetime) and m.person.created_at.tzinfo for m in again)
+
+
+def people_named(name):
+    return Person.objects.filter(full_name=name).order_by("pk")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_kept_query_keeps_its_own_converters_on_each_connection_it_runs_on(programme_members):
+    members, people = kept_query(members_of), kept_query(people_named)
+    for _ in range(2):  # the second time from what each kept: one query's never stand in for the other's
+        assert every_field(members(programme_slug="coffee", organisation="Council")) == every_field(
+            members_of("coffee", "Council"))
+        assert [(p.pk, p.created_at, p.email_confirmed_at) for p in people(name="Person 0")] == [
+            (p.pk, p.created_at, p.email_confirmed_at) for p in people_named("Person 0")]
+    connection.close()  # the same connection object connects afresh, and what it kept still holds
+    assert every_field(members(programme_slug="coffee", organisation="Council")) == every_field(
+        members_of("coffee", "Council"))
+    found = []
+    thread = threading.Thread(target=lambda: (found.extend(members(programme_slug="coffee", organisation="Council")),
+                                              connection.close()))
+    thread.start()
+    thread.join()
+    assert every_field(found) == every_field(members_of("coffee", "Council"))  # another thread's connection
 
 
 def _shape_changes(number):

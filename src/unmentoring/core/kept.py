@@ -36,6 +36,8 @@ from __future__ import annotations
 
 import copy
 import functools
+import operator
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -154,21 +156,25 @@ class KeptQuery:
 
 
 # What turns each column's value from the database into Python's (a date from SQLite's text, say) depends on
-# the query's columns and the connection's backend; Django works it out afresh for every query (about 9% of a
-# round page's time, a seat's 128 columns). A kept query's columns never change, so each connection keeps its
-# own list per kept query, on itself: the list is bound to that connection's backend and goes with it.
+# the query's columns and the connection's backend; Django works it out afresh for every query (a round page's
+# seat has 125 columns). A kept query's columns never change, so each connection keeps what it worked out per
+# kept query, on itself: it is bound to that connection's backend and goes with it. (Weakly keyed: a kept
+# entry no longer used by anything, as a test's, is not kept alive by every connection it ran on.)
 _CONVERTERS = "_unmentoring_kept_converters"
 
 
 def _converters(kept: _Kept, connection, expressions) -> dict:
-    by_kept = connection.__dict__.setdefault(_CONVERTERS, {})
+    by_kept = connection.__dict__.get(_CONVERTERS)
+    if by_kept is None:
+        by_kept = connection.__dict__[_CONVERTERS] = weakref.WeakKeyDictionary()
     found = by_kept.get(kept)
-    if found is not None and found[0] == len(expressions):
+    # Only results_iter asks, always for the kept select's own columns; anything else is worked out afresh.
+    if found is not None and len(found[0]) == len(expressions) and all(map(operator.is_, found[0], expressions)):
         return found[1]
     plain = copy.copy(kept.compiler)  # Django's own, without this shortcut (it calls itself for a pair of columns)
     plain.connection = connection
     converters = plain.get_converters(expressions)
-    by_kept[kept] = (len(expressions), converters)
+    by_kept[kept] = (tuple(expressions), converters)
     return converters
 
 
