@@ -132,7 +132,7 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Django's, with a health check that asks the server only when it has said something (decision 0018).
+        # Django's, with a health check that sends no SELECT 1 to a busy, well connection (decision 0018).
         DATABASES["default"]["ENGINE"] = "unmentoring.core.postgresql"
     # Server-side parameters, and a query a connection has run five times is prepared: PostgreSQL then plans it
     # once, not on every request (a third of its time on a signed-in page; decision 0013). Off behind a
