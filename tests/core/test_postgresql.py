@@ -128,7 +128,7 @@ class ForgetfulNetwork:
         self.upstream = ("127.0.0.1", int(port))
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
-        self.links, self.lost = [], False
+        self.links = []
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self):
